@@ -1,0 +1,5 @@
+package io.lanspread.api.download;
+
+public enum DownloadState {
+    RUNNING, FINISHED, FAILED, CANCELLED
+}

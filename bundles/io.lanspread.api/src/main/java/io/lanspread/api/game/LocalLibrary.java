@@ -1,0 +1,45 @@
+package io.lanspread.api.game;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The games in this peer's game directory. A game is a direct subfolder holding a {@code version.ini};
+ * a folder without one (still being copied or downloaded) is not a game and is never listed.
+ */
+@ProviderType
+public interface LocalLibrary {
+
+    /** The game directory currently served. */
+    Path gameDirectory();
+
+    /** The complete games, sorted by id. */
+    List<Game> games();
+
+    Optional<Game> game(String gameId);
+
+    /**
+     * The whole file tree of a game, directories and empty files included, sorted by path.
+     *
+     * @throws GameNotFoundException when the game is not in the library
+     */
+    List<GameFile> files(String gameId) throws IOException;
+
+    /**
+     * Resolves a path inside a game's folder, whether or not it exists yet.
+     *
+     * @throws UnsafePathException when the id or path is absolute, contains {@code ..}, a NUL or a
+     *                             backslash, or otherwise resolves outside the game's folder
+     */
+    Path resolve(String gameId, String relativePath);
+
+    /** A number that grows whenever the set of games or a game's version changes. */
+    long revision();
+
+    /** Scans the game directory again now (after a download finished, for example). */
+    void rescan();
+}

@@ -1,0 +1,33 @@
+package io.lanspread.api.transport;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import io.lanspread.api.game.Game;
+import io.lanspread.api.game.GameFile;
+
+/**
+ * Requests to a remote peer. Every call is asynchronous; failures complete the stage with a
+ * {@link PeerRequestException}. Stages never complete on a thread that must not block, so callers may
+ * chain blocking work. One connection per remote address is kept and reused.
+ */
+@ProviderType
+public interface PeerClient {
+
+    CompletionStage<PeerHello> ping(InetSocketAddress peer);
+
+    CompletionStage<List<Game>> listGames(InetSocketAddress peer);
+
+    /** The game's whole file tree. */
+    CompletionStage<List<GameFile>> getGame(InetSocketAddress peer, String gameId);
+
+    /** {@code length} bytes of a file from {@code offset}; the range must lie inside the file. */
+    CompletionStage<ChunkData> getChunk(InetSocketAddress peer, String gameId, String path, long offset, int length);
+
+    /** A whole file, written to {@code target}; completes with the number of bytes written. */
+    CompletionStage<Long> getFile(InetSocketAddress peer, String gameId, String path, Path target);
+}
