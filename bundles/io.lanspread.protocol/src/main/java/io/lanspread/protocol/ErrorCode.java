@@ -1,0 +1,13 @@
+package io.lanspread.protocol;
+
+/** The codes of an {@link Response.Error}; they carry the names of the API's request failure reasons. */
+public enum ErrorCode {
+    /** The file does not exist, is a directory, or the requested range lies outside it. */
+    FILE_NOT_FOUND,
+    /** The game id or path was refused as unsafe (absolute, {@code ..}, leaves the game folder). */
+    INVALID_PATH,
+    /** The request could not be parsed or is not valid. */
+    BAD_REQUEST,
+    /** The server failed while serving (an I/O error, for example). */
+    SERVER_ERROR
+}

@@ -1,0 +1,350 @@
+package io.lanspread.protocol;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.lanspread.api.game.Game;
+import io.lanspread.api.game.GameFile;
+
+/**
+ * Encodes messages into frames (4-byte big-endian payload length + UTF-8 JSON) and decodes them, strictly:
+ * a frame over the limit, a truncated frame, invalid JSON, an unknown {@code type} or a missing or invalid
+ * field is a {@link ProtocolException}. Unknown extra fields are ignored. Thread-safe.
+ */
+public final class MessageCodec {
+
+    private final ObjectMapper mapper;
+
+    public MessageCodec() {
+        JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+        mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    }
+
+    // ---------------------------------------------------------------- framing
+
+    /**
+     * Checks a frame's length prefix.
+     *
+     * @return the payload length
+     * @throws ProtocolException when it is negative, zero or above {@code maxPayload}
+     */
+    public static int checkFrameLength(int declaredLength, int maxPayload) throws ProtocolException {
+        if (declaredLength <= 0) {
+            throw new ProtocolException("invalid frame length " + Integer.toUnsignedString(declaredLength));
+        }
+        if (declaredLength > maxPayload) {
+            throw new ProtocolException("frame of " + declaredLength + " bytes exceeds the limit of " + maxPayload);
+        }
+        return declaredLength;
+    }
+
+    /** True for exactly 64 lower-case hex digits. */
+    public static boolean isSha256Hex(String s) {
+        if (s == null || s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    /**
+     * The whole frame of a request.
+     *
+     * @throws IllegalArgumentException when the JSON would exceed {@link Protocol#MAX_REQUEST_FRAME}
+     */
+    public byte[] encode(Request request) {
+        ObjectNode n = mapper.createObjectNode();
+        if (request instanceof Request.Ping) {
+            n.put("type", "ping");
+        } else if (request instanceof Request.ListGames) {
+            n.put("type", "listGames");
+        } else if (request instanceof Request.GetGame r) {
+            n.put("type", "getGame").put("gameId", r.gameId());
+        } else if (request instanceof Request.GetGameFileData r) {
+            n.put("type", "getGameFileData").put("gameId", r.gameId()).put("path", r.path());
+        } else if (request instanceof Request.GetGameFileChunk r) {
+            n.put("type", "getGameFileChunk").put("gameId", r.gameId()).put("path", r.path())
+                    .put("offset", r.offset()).put("length", r.length());
+        } else {
+            throw new IllegalArgumentException("unknown request " + request);
+        }
+        return frame(n, Protocol.MAX_REQUEST_FRAME);
+    }
+
+    /**
+     * The whole frame of a response (without the raw bytes that follow a file or chunk header).
+     *
+     * @throws IllegalArgumentException when the JSON would exceed {@link Protocol#MAX_RESPONSE_FRAME}
+     */
+    public byte[] encode(Response response) {
+        ObjectNode n = mapper.createObjectNode();
+        if (response instanceof Response.Pong r) {
+            n.put("type", "pong").put("peerId", r.peerId()).put("name", r.name())
+                    .put("protocolVersion", r.protocolVersion()).put("libraryRevision", r.libraryRevision());
+        } else if (response instanceof Response.Games r) {
+            n.put("type", "games");
+            ArrayNode games = n.putArray("games");
+            for (Game g : r.games()) {
+                games.addObject().put("id", g.id()).put("name", g.name()).put("version", g.version()).put("size", g.size());
+            }
+        } else if (response instanceof Response.GameFiles r) {
+            n.put("type", "gameFiles").put("gameId", r.gameId());
+            ArrayNode files = n.putArray("files");
+            for (GameFile f : r.files()) {
+                files.addObject().put("path", f.path()).put("size", f.size()).put("directory", f.directory());
+            }
+        } else if (response instanceof Response.FileData r) {
+            n.put("type", "fileData").put("path", r.path()).put("size", r.size());
+        } else if (response instanceof Response.Chunk r) {
+            n.put("type", "chunk").put("path", r.path()).put("offset", r.offset()).put("length", r.length())
+                    .put("sha256", r.sha256());
+        } else if (response instanceof Response.GameNotFound r) {
+            n.put("type", "gameNotFound").put("gameId", r.gameId());
+        } else if (response instanceof Response.Error r) {
+            n.put("type", "error").put("code", r.code().name()).put("message", r.message());
+        } else {
+            throw new IllegalArgumentException("unknown response " + response);
+        }
+        return frame(n, Protocol.MAX_RESPONSE_FRAME);
+    }
+
+    private byte[] frame(ObjectNode node, int maxPayload) {
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + node.get("type"), e);
+        }
+        if (json.length > maxPayload) {
+            throw new IllegalArgumentException("frame of " + json.length + " bytes exceeds the limit of " + maxPayload);
+        }
+        return ByteBuffer.allocate(Protocol.LENGTH_PREFIX_BYTES + json.length).putInt(json.length).put(json).array();
+    }
+
+    // ---------------------------------------------------------------- decoding
+
+    /**
+     * Decodes exactly one request frame (prefix + payload) and nothing more.
+     *
+     * @throws ProtocolException when the frame is truncated, too long, followed by extra bytes or invalid
+     */
+    public Request decodeRequestFrame(byte[] frame) throws ProtocolException {
+        ByteBuffer buf = ByteBuffer.wrap(frame);
+        Request r = decodeRequestFrame(buf);
+        if (buf.hasRemaining()) {
+            throw new ProtocolException(buf.remaining() + " unexpected bytes after the request frame");
+        }
+        return r;
+    }
+
+    /** Decodes one request frame from the buffer's position and advances the position past it. */
+    public Request decodeRequestFrame(ByteBuffer buf) throws ProtocolException {
+        return readFrame(buf, Protocol.MAX_REQUEST_FRAME, this::decodeRequest);
+    }
+
+    /**
+     * Decodes one response frame from the buffer's position and advances the position past it; the raw
+     * bytes of a file or chunk, if any, follow at the new position.
+     */
+    public Response decodeResponseFrame(ByteBuffer buf) throws ProtocolException {
+        return readFrame(buf, Protocol.MAX_RESPONSE_FRAME, this::decodeResponse);
+    }
+
+    /** Decodes a request's JSON payload (the bytes after the length prefix). */
+    public Request decodeRequest(byte[] json) throws ProtocolException {
+        if (json.length > Protocol.MAX_REQUEST_FRAME) {
+            throw new ProtocolException("request of " + json.length + " bytes exceeds the limit");
+        }
+        JsonNode n = parse(json);
+        String type = text(n, "type");
+        switch (type) {
+            case "ping":
+                return new Request.Ping();
+            case "listGames":
+                return new Request.ListGames();
+            case "getGame":
+                return new Request.GetGame(id(n, "gameId"));
+            case "getGameFileData":
+                return new Request.GetGameFileData(id(n, "gameId"), id(n, "path"));
+            case "getGameFileChunk":
+                long offset = nonNegativeLong(n, "offset");
+                int length = chunkLength(n, offset);
+                return new Request.GetGameFileChunk(id(n, "gameId"), id(n, "path"), offset, length);
+            default:
+                throw new ProtocolException("unknown request type '" + type + "'");
+        }
+    }
+
+    /** Decodes a response's JSON payload (the bytes after the length prefix). */
+    public Response decodeResponse(byte[] json) throws ProtocolException {
+        if (json.length > Protocol.MAX_RESPONSE_FRAME) {
+            throw new ProtocolException("response of " + json.length + " bytes exceeds the limit");
+        }
+        JsonNode n = parse(json);
+        String type = text(n, "type");
+        switch (type) {
+            case "pong":
+                return new Response.Pong(id(n, "peerId"), text(n, "name"), intValue(n, "protocolVersion"),
+                        nonNegativeLong(n, "libraryRevision"));
+            case "games":
+                return new Response.Games(list(n, "games", this::game));
+            case "gameFiles":
+                return new Response.GameFiles(id(n, "gameId"), list(n, "files", this::gameFile));
+            case "fileData":
+                return new Response.FileData(id(n, "path"), nonNegativeLong(n, "size"));
+            case "chunk":
+                long offset = nonNegativeLong(n, "offset");
+                int length = chunkLength(n, offset);
+                String sha = text(n, "sha256");
+                if (!isSha256Hex(sha)) {
+                    throw new ProtocolException("'sha256' must be 64 lower-case hex digits");
+                }
+                return new Response.Chunk(id(n, "path"), offset, length, sha);
+            case "gameNotFound":
+                return new Response.GameNotFound(id(n, "gameId"));
+            case "error":
+                return new Response.Error(errorCode(text(n, "code")), text(n, "message"));
+            default:
+                throw new ProtocolException("unknown response type '" + type + "'");
+        }
+    }
+
+    private interface PayloadDecoder<T> {
+        T decode(byte[] json) throws ProtocolException;
+    }
+
+    private static <T> T readFrame(ByteBuffer buf, int maxPayload, PayloadDecoder<T> decoder) throws ProtocolException {
+        if (buf.remaining() < Protocol.LENGTH_PREFIX_BYTES) {
+            throw new ProtocolException("truncated frame: " + buf.remaining() + " bytes, no complete length prefix");
+        }
+        int length = checkFrameLength(buf.getInt(buf.position()), maxPayload);
+        if (buf.remaining() - Protocol.LENGTH_PREFIX_BYTES < length) {
+            throw new ProtocolException("truncated frame: " + (buf.remaining() - Protocol.LENGTH_PREFIX_BYTES)
+                    + " of " + length + " payload bytes");
+        }
+        buf.position(buf.position() + Protocol.LENGTH_PREFIX_BYTES);
+        byte[] json = new byte[length];
+        buf.get(json);
+        return decoder.decode(json);
+    }
+
+    private JsonNode parse(byte[] json) throws ProtocolException {
+        JsonNode n;
+        try {
+            n = mapper.readTree(json);
+        } catch (IOException e) {
+            throw new ProtocolException("invalid JSON: " + e.getMessage(), e);
+        }
+        if (n == null || !n.isObject()) {
+            throw new ProtocolException("a message must be a JSON object");
+        }
+        return n;
+    }
+
+    private Game game(JsonNode n) throws ProtocolException {
+        return new Game(id(n, "id"), text(n, "name"), text(n, "version"), nonNegativeLong(n, "size"));
+    }
+
+    private GameFile gameFile(JsonNode n) throws ProtocolException {
+        JsonNode dir = n.get("directory");
+        if (dir == null || !dir.isBoolean()) {
+            throw new ProtocolException("missing or non-boolean field 'directory'");
+        }
+        return new GameFile(id(n, "path"), nonNegativeLong(n, "size"), dir.booleanValue());
+    }
+
+    private interface ElementDecoder<T> {
+        T decode(JsonNode n) throws ProtocolException;
+    }
+
+    private static <T> List<T> list(JsonNode n, String field, ElementDecoder<T> decoder) throws ProtocolException {
+        JsonNode array = n.get(field);
+        if (array == null || !array.isArray()) {
+            throw new ProtocolException("missing or non-array field '" + field + "'");
+        }
+        List<T> out = new ArrayList<>(array.size());
+        for (JsonNode element : array) {
+            if (!element.isObject()) {
+                throw new ProtocolException("'" + field + "' must hold objects");
+            }
+            out.add(decoder.decode(element));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String field) throws ProtocolException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new ProtocolException("missing or non-string field '" + field + "'");
+        }
+        return v.textValue();
+    }
+
+    /** A non-empty string (ids and paths; their safety is the server's business). */
+    private static String id(JsonNode n, String field) throws ProtocolException {
+        String s = text(n, field);
+        if (s.isEmpty()) {
+            throw new ProtocolException("empty field '" + field + "'");
+        }
+        return s;
+    }
+
+    private static long nonNegativeLong(JsonNode n, String field) throws ProtocolException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new ProtocolException("missing or non-integer field '" + field + "'");
+        }
+        long value = v.longValue();
+        if (value < 0) {
+            throw new ProtocolException("negative field '" + field + "': " + value);
+        }
+        return value;
+    }
+
+    private static int intValue(JsonNode n, String field) throws ProtocolException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new ProtocolException("missing or non-integer field '" + field + "'");
+        }
+        return v.intValue();
+    }
+
+    /** The {@code length} of a chunk starting at {@code offset}. */
+    private static int chunkLength(JsonNode n, long offset) throws ProtocolException {
+        long length = nonNegativeLong(n, "length");
+        if (length > Protocol.MAX_CHUNK_LENGTH) {
+            throw new ProtocolException("chunk length " + length + " exceeds the limit of " + Protocol.MAX_CHUNK_LENGTH);
+        }
+        if (offset > Long.MAX_VALUE - length) {
+            throw new ProtocolException("chunk range overflows");
+        }
+        return (int) length;
+    }
+
+    private static ErrorCode errorCode(String code) throws ProtocolException {
+        try {
+            return ErrorCode.valueOf(code);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("unknown error code '" + code + "'");
+        }
+    }
+}

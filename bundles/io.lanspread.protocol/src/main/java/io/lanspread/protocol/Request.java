@@ -1,0 +1,41 @@
+package io.lanspread.protocol;
+
+import java.util.Objects;
+
+/** A request, sent by the client as the only frame of a new bidirectional stream. */
+public sealed interface Request {
+
+    /** Asks for the peer's identity and library revision; answered by {@link Response.Pong}. */
+    record Ping() implements Request {
+    }
+
+    /** Asks for the peer's complete games; answered by {@link Response.Games}. */
+    record ListGames() implements Request {
+    }
+
+    /** Asks for a game's file tree; answered by {@link Response.GameFiles} or {@link Response.GameNotFound}. */
+    record GetGame(String gameId) implements Request {
+        public GetGame {
+            Objects.requireNonNull(gameId, "gameId");
+        }
+    }
+
+    /** Asks for a whole file; answered by {@link Response.FileData} followed by the file's bytes. */
+    record GetGameFileData(String gameId, String path) implements Request {
+        public GetGameFileData {
+            Objects.requireNonNull(gameId, "gameId");
+            Objects.requireNonNull(path, "path");
+        }
+    }
+
+    /** Asks for a byte range of a file; answered by {@link Response.Chunk} followed by the bytes. */
+    record GetGameFileChunk(String gameId, String path, long offset, int length) implements Request {
+        public GetGameFileChunk {
+            Objects.requireNonNull(gameId, "gameId");
+            Objects.requireNonNull(path, "path");
+            if (offset < 0 || length < 0 || length > Protocol.MAX_CHUNK_LENGTH || offset > Long.MAX_VALUE - length) {
+                throw new IllegalArgumentException("invalid chunk range: offset " + offset + ", length " + length);
+            }
+        }
+    }
+}

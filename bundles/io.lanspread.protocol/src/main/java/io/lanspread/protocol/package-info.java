@@ -1,0 +1,11 @@
+/**
+ * The lanspread/1 wire protocol: request and response messages and their framing codec
+ * (4-byte big-endian length prefix + UTF-8 JSON with a {@code type} discriminator). No I/O here;
+ * transports feed bytes in and write the encoded frames out. See {@code docs/protocol.md}.
+ */
+@Export
+@Version("1.0.0")
+package io.lanspread.protocol;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
