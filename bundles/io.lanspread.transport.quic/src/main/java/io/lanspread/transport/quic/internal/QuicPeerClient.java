@@ -1,0 +1,379 @@
+package io.lanspread.transport.quic.internal;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lanspread.api.game.Game;
+import io.lanspread.api.game.GameFile;
+import io.lanspread.api.transport.ChunkData;
+import io.lanspread.api.transport.PeerClient;
+import io.lanspread.api.transport.PeerHello;
+import io.lanspread.api.transport.PeerRequestException;
+import io.lanspread.api.transport.PeerRequestException.Reason;
+import io.lanspread.protocol.MessageCodec;
+import io.lanspread.protocol.Protocol;
+import io.lanspread.protocol.Request;
+import io.lanspread.protocol.Response;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicSslContextBuilder;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * Requests to peers over QUIC. One connection per remote address, reused and re-created when it broke.
+ * Any certificate is accepted in the handshake (peers are self-signed); the id derived from it is remembered
+ * and a {@code Pong} claiming another peer id fails with {@link Reason#PROTOCOL}.
+ */
+@Component(name = "io.lanspread.transport.quic.client", service = PeerClient.class)
+@Designate(ocd = QuicPeerClient.Config.class)
+public final class QuicPeerClient implements PeerClient {
+
+    @ObjectClassDefinition(name = "lanspread QUIC client")
+    public @interface Config {
+        @AttributeDefinition(description = "Timeout of ping, listGames and getGame, in seconds")
+        int request_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "Timeout of one chunk request, in seconds")
+        int chunk_timeout_seconds() default 30;
+
+        @AttributeDefinition(description = "A whole-file transfer fails after this many seconds without data")
+        int file_idle_timeout_seconds() default 30;
+
+        @AttributeDefinition(description = "Timeout of the QUIC handshake, in seconds")
+        int connect_timeout_seconds() default 5;
+
+        @AttributeDefinition(description = "Event loop threads")
+        int event_loop_threads() default 2;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(QuicPeerClient.class);
+
+    private final MessageCodec codec = new MessageCodec();
+    private final Map<InetSocketAddress, CompletableFuture<PeerConnection>> connections = new ConcurrentHashMap<>();
+    private final EventLoopGroup group;
+    private final ExecutorService executor;
+    private final QuicSslContext ssl;
+    private final Duration requestTimeout;
+    private final Duration chunkTimeout;
+    private final Duration fileIdleTimeout;
+    private final int connectTimeoutMillis;
+
+    @Activate
+    public QuicPeerClient(Config config) {
+        requestTimeout = Duration.ofSeconds(Math.max(1, config.request_timeout_seconds()));
+        chunkTimeout = Duration.ofSeconds(Math.max(1, config.chunk_timeout_seconds()));
+        fileIdleTimeout = Duration.ofSeconds(Math.max(1, config.file_idle_timeout_seconds()));
+        connectTimeoutMillis = (int) TimeUnit.SECONDS.toMillis(Math.max(1, config.connect_timeout_seconds()));
+        ssl = QuicSslContextBuilder.forClient()
+                .trustManager(InsecureTrustManagerFactory.INSTANCE) // identity is checked against the peer id
+                .endpointIdentificationAlgorithm(null)
+                .applicationProtocols(Protocol.ALPN)
+                .build();
+        group = new MultiThreadIoEventLoopGroup(Math.max(1, config.event_loop_threads()),
+                new DefaultThreadFactory("lanspread-quic-client", true), NioIoHandler.newFactory());
+        // callers may block in callbacks, so the pool grows instead of queueing
+        executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Threads.named("lanspread-quic-callback"));
+    }
+
+    @Deactivate
+    void deactivate() {
+        connections.values().forEach(f -> f.thenAccept(PeerConnection::close));
+        connections.clear();
+        Threads.shutdown(group); // fails what is in flight; those completions still run on the executor
+        Threads.shutdown(executor);
+    }
+
+    // ------------------------------------------------------------------ PeerClient
+
+    @Override
+    public CompletionStage<PeerHello> ping(InetSocketAddress peer) {
+        CompletableFuture<PeerHello> hello = request(peer, new Request.Ping(), requestTimeout, false,
+                (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Pong.class,
+                        pong -> hello(pong, connection)));
+        // a peer that does not answer a ping is gone (a restarted peer does not know our old connection):
+        // drop the connection so that the next request makes a new one
+        hello.whenComplete((h, e) -> {
+            if (e instanceof PeerRequestException p && p.reason() == Reason.TIMEOUT) {
+                drop(peer);
+            }
+        });
+        return hello;
+    }
+
+    @Override
+    public CompletionStage<List<Game>> listGames(InetSocketAddress peer) {
+        return request(peer, new Request.ListGames(), requestTimeout, false,
+                (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Games.class,
+                        Response.Games::games));
+    }
+
+    @Override
+    public CompletionStage<List<GameFile>> getGame(InetSocketAddress peer, String gameId) {
+        return request(peer, new Request.GetGame(gameId), requestTimeout, false,
+                (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.GameFiles.class,
+                        files -> {
+                            if (!files.gameId().equals(gameId)) {
+                                throw new PeerRequestException(Reason.PROTOCOL, "files of " + files.gameId()
+                                        + " answer a request for " + gameId);
+                            }
+                            return files.files();
+                        }));
+    }
+
+    @Override
+    public CompletionStage<ChunkData> getChunk(InetSocketAddress peer, String gameId, String path, long offset,
+            int length) {
+        Request.GetGameFileChunk request;
+        try {
+            request = new Request.GetGameFileChunk(gameId, path, offset, length);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
+        }
+        return request(peer, request, chunkTimeout, false,
+                (completion, connection) -> new ChunkResponseHandler(completion, codec, request));
+    }
+
+    @Override
+    public CompletionStage<Long> getFile(InetSocketAddress peer, String gameId, String path, Path target) {
+        Request.GetGameFileData request = new Request.GetGameFileData(gameId, path);
+        return request(peer, request, fileIdleTimeout, true,
+                (completion, connection) -> new FileResponseHandler(completion, codec, request, target, executor));
+    }
+
+    private static PeerHello hello(Response.Pong pong, PeerConnection connection) {
+        if (!pong.peerId().equals(connection.certificatePeerId())) {
+            throw new PeerRequestException(Reason.PROTOCOL, "peer claims id " + pong.peerId()
+                    + " but its certificate belongs to " + connection.certificatePeerId());
+        }
+        return new PeerHello(pong.peerId(), pong.name(), pong.protocolVersion(), pong.libraryRevision());
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    interface HandlerFactory<T> {
+        ResponseStreamHandler<T> create(Completion<T> completion, PeerConnection connection);
+    }
+
+    private <T> CompletableFuture<T> request(InetSocketAddress peer, Request request, Duration timeout,
+            boolean idle, HandlerFactory<T> handlers) {
+        byte[] frame;
+        try {
+            frame = codec.encode(request);
+        } catch (IllegalArgumentException e) { // over the request size limit
+            return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
+        }
+        return exchange(peer, frame, timeout, idle, handlers);
+    }
+
+    /**
+     * Sends raw bytes as a request on a new stream of the connection to {@code peer} and reads the answer
+     * with the handler. Package-private so tests can send malformed frames.
+     */
+    <T> CompletableFuture<T> exchange(InetSocketAddress peer, byte[] requestBytes, Duration timeout, boolean idle,
+            HandlerFactory<T> handlers) {
+        Completion<T> completion = new Completion<>(executor);
+        try {
+            watch(completion, timeout, idle);
+        } catch (RuntimeException e) { // the group is shutting down
+            completion.fail(new PeerRequestException(Reason.UNREACHABLE, "the client is stopped", e));
+            return completion.future();
+        }
+        connection(peer).whenComplete((connection, error) -> {
+            if (error != null) {
+                completion.fail(unreachable(peer, error));
+                return;
+            }
+            if (completion.isSettled()) {
+                return;
+            }
+            completion.connected();
+            connection.quic().createStream(QuicStreamType.BIDIRECTIONAL, handlers.create(completion, connection))
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            completion.fail(new PeerRequestException(Reason.UNREACHABLE,
+                                    "cannot open a stream to " + peer + ": " + f.cause(), f.cause()));
+                            return;
+                        }
+                        QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                        completion.onSettled(() -> {
+                            if (stream.isActive()) {
+                                stream.close();
+                            }
+                        });
+                        stream.writeAndFlush(Unpooled.wrappedBuffer(requestBytes)).addListener(w -> {
+                            if (w.isSuccess()) {
+                                stream.shutdownOutput(); // FIN after the request, from the write's listener
+                            } else {
+                                completion.fail(new PeerRequestException(Reason.UNREACHABLE,
+                                        "cannot send to " + peer + ": " + w.cause(), w.cause()));
+                            }
+                        });
+                    });
+        });
+        return completion.future();
+    }
+
+    /** Fails the request after {@code timeout}, or, when {@code idle}, after {@code timeout} without data. */
+    private void watch(Completion<?> completion, Duration timeout, boolean idle) {
+        schedule(completion, timeout, idle, timeout.toNanos());
+    }
+
+    private void schedule(Completion<?> completion, Duration timeout, boolean idle, long delayNanos) {
+        ScheduledFuture<?> timer = group.next().schedule(() -> {
+            if (completion.isSettled()) {
+                return;
+            }
+            long quiet = System.nanoTime() - completion.lastActivity();
+            if (idle && quiet < timeout.toNanos()) {
+                schedule(completion, timeout, true, timeout.toNanos() - quiet);
+            } else if (completion.isConnected()) {
+                completion.fail(new PeerRequestException(Reason.TIMEOUT, "no answer within " + timeout.toSeconds() + " s"));
+            } else {
+                completion.fail(new PeerRequestException(Reason.UNREACHABLE, "no connection within "
+                        + timeout.toSeconds() + " s"));
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+        completion.onSettled(() -> timer.cancel(false));
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    private CompletableFuture<PeerConnection> connection(InetSocketAddress peer) {
+        for (;;) {
+            CompletableFuture<PeerConnection> existing = connections.get(peer);
+            if (existing != null) {
+                if (!existing.isDone() || (!existing.isCompletedExceptionally() && existing.join().isActive())) {
+                    return existing;
+                }
+                connections.remove(peer, existing); // broken: make a new one
+                continue;
+            }
+            CompletableFuture<PeerConnection> fresh = new CompletableFuture<>();
+            if (connections.putIfAbsent(peer, fresh) == null) {
+                connect(peer, fresh);
+                return fresh;
+            }
+        }
+    }
+
+    private void connect(InetSocketAddress peer, CompletableFuture<PeerConnection> result) {
+        result.whenComplete((c, e) -> {
+            if (e != null) {
+                connections.remove(peer, result);
+            }
+        });
+        ChannelHandler codecHandler = QuicSettings.apply(new QuicClientCodecBuilder()).sslContext(ssl).build();
+        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codecHandler)
+                .bind(0).addListener(bound -> {
+                    if (!bound.isSuccess()) {
+                        result.completeExceptionally(bound.cause());
+                        return;
+                    }
+                    Channel datagram = ((ChannelFuture) bound).channel();
+                    QuicChannel.newBootstrap(datagram)
+                            .handler(new ChannelInboundHandlerAdapter())
+                            .streamHandler(new ChannelInboundHandlerAdapter()) // the server opens no streams
+                            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                            .remoteAddress(peer)
+                            .connect()
+                            .addListener(connected -> {
+                                if (!connected.isSuccess()) {
+                                    datagram.close();
+                                    result.completeExceptionally(connected.cause());
+                                    return;
+                                }
+                                QuicChannel quic = (QuicChannel) connected.getNow();
+                                PeerConnection connection;
+                                try {
+                                    connection = new PeerConnection(peer, datagram, quic, certificatePeerId(quic));
+                                } catch (PeerRequestException e) {
+                                    quic.close();
+                                    datagram.close();
+                                    result.completeExceptionally(e);
+                                    return;
+                                }
+                                quic.closeFuture().addListener(closed -> {
+                                    datagram.close();
+                                    connections.remove(peer, result);
+                                    LOG.debug("connection to {} closed", peer);
+                                });
+                                result.complete(connection);
+                            });
+                });
+    }
+
+    private static String certificatePeerId(QuicChannel quic) {
+        try {
+            Certificate[] chain = quic.sslEngine().getSession().getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
+                throw new PeerRequestException(Reason.PROTOCOL, "the peer presented no X.509 certificate");
+            }
+            return PeerIds.peerId(cert);
+        } catch (SSLPeerUnverifiedException e) {
+            throw new PeerRequestException(Reason.PROTOCOL, "the peer presented no certificate", e);
+        }
+    }
+
+    private static PeerRequestException unreachable(InetSocketAddress peer, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof PeerRequestException p) {
+            return p;
+        }
+        return new PeerRequestException(Reason.UNREACHABLE, "cannot connect to " + peer + ": " + cause, cause);
+    }
+
+    private void drop(InetSocketAddress peer) {
+        CompletableFuture<PeerConnection> f = connections.remove(peer);
+        if (f != null) {
+            f.thenAccept(PeerConnection::close);
+        }
+    }
+
+    /** The live connection to {@code peer}, if any (for tests). */
+    PeerConnection connectionTo(InetSocketAddress peer) {
+        CompletableFuture<PeerConnection> f = connections.get(peer);
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+    }
+}

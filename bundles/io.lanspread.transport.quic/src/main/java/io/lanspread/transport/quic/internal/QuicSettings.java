@@ -1,0 +1,26 @@
+package io.lanspread.transport.quic.internal;
+
+import java.util.concurrent.TimeUnit;
+
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+
+/** Transport parameters shared by server and client: windows large enough for LAN throughput. */
+final class QuicSettings {
+
+    static final long MAX_DATA = 64L * 1024 * 1024;
+    static final long MAX_STREAM_DATA = 16L * 1024 * 1024;
+    static final long MAX_STREAMS = 256;
+    static final long IDLE_TIMEOUT_SECONDS = 30;
+
+    private QuicSettings() {
+    }
+
+    static <B extends QuicCodecBuilder<B>> B apply(B builder) {
+        return builder.maxIdleTimeout(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .initialMaxData(MAX_DATA)
+                .initialMaxStreamDataBidirectionalLocal(MAX_STREAM_DATA)
+                .initialMaxStreamDataBidirectionalRemote(MAX_STREAM_DATA)
+                .initialMaxStreamsBidirectional(MAX_STREAMS)
+                .initialMaxStreamsUnidirectional(0);
+    }
+}
