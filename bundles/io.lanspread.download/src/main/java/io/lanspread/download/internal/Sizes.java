@@ -1,0 +1,20 @@
+package io.lanspread.download.internal;
+
+import java.util.Locale;
+
+final class Sizes {
+    private Sizes() {
+    }
+
+    /** "1288490188 bytes (1.2 GiB)". */
+    static String bytes(long bytes) {
+        String[] units = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit < 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%d bytes (%.1f %s)", bytes, value, units[unit]);
+    }
+}
