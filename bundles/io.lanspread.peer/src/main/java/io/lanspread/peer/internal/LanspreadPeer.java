@@ -1,0 +1,334 @@
+package io.lanspread.peer.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lanspread.api.control.DownloadConflictException;
+import io.lanspread.api.control.GameDetails;
+import io.lanspread.api.control.GameListing;
+import io.lanspread.api.control.PeerControl;
+import io.lanspread.api.control.PeerStatus;
+import io.lanspread.api.discovery.DiscoveryBackend;
+import io.lanspread.api.discovery.LocalPeer;
+import io.lanspread.api.download.DownloadManager;
+import io.lanspread.api.download.DownloadRequest;
+import io.lanspread.api.download.DownloadState;
+import io.lanspread.api.download.DownloadStatus;
+import io.lanspread.api.download.PeerSource;
+import io.lanspread.api.event.LanspreadEvent;
+import io.lanspread.api.event.LanspreadEventListener;
+import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameNotFoundException;
+import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.peer.LocalIdentity;
+import io.lanspread.api.peer.PeerDirectory;
+import io.lanspread.api.peer.PeerInfo;
+import io.lanspread.api.transport.PeerClient;
+import io.lanspread.api.transport.PeerRequestException;
+import io.lanspread.api.transport.PeerServer;
+
+/**
+ * The orchestrator: runs every discovery backend, keeps the peer directory current and alive, answers
+ * the UI's queries and commands, and reports what changes to the event listeners.
+ */
+@Component(name = LanspreadPeer.PID, service = PeerControl.class)
+@Designate(ocd = LanspreadPeer.Config.class)
+public final class LanspreadPeer implements PeerControl {
+
+    static final String PID = "io.lanspread.peer";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LanspreadPeer.class);
+
+    @ObjectClassDefinition(name = "lanspread peer", description = "Discovery, peer liveness and commands")
+    public @interface Config {
+        @AttributeDefinition(description = "How often every known peer is pinged, in seconds")
+        long ping_interval_seconds() default 10;
+
+        @AttributeDefinition(description = "A peer silent for this long, in seconds, is dropped")
+        long peer_timeout_seconds() default 30;
+    }
+
+    private final LocalLibrary library;
+    private final PeerDirectory directory;
+    private final PeerClient client;
+    private final PeerServer server;
+    private final LocalIdentity identity;
+    private final DownloadManager downloads;
+    private final CatalogConfiguration catalog;
+    private final EventDispatcher events = new EventDispatcher();
+    private final ScheduledExecutorService scheduler;
+    private final PeerTracker tracker;
+    private final DiscoverySessions discovery;
+    private long advertisedRevision;
+
+    @Activate
+    public LanspreadPeer(@Reference(name = "library") LocalLibrary library,
+            @Reference(name = "directory") PeerDirectory directory, @Reference(name = "client") PeerClient client,
+            @Reference(name = "server") PeerServer server, @Reference(name = "identity") LocalIdentity identity,
+            @Reference(name = "downloads") DownloadManager downloads,
+            @Reference(name = "configAdmin") ConfigurationAdmin configAdmin, Config config) {
+        this.library = library;
+        this.directory = directory;
+        this.client = client;
+        this.server = server;
+        this.identity = identity;
+        this.downloads = downloads;
+        this.catalog = new CatalogConfiguration(configAdmin);
+        Duration interval = Duration.ofSeconds(Math.max(1, config.ping_interval_seconds()));
+        Duration timeout = Duration.ofSeconds(Math.max(1, config.peer_timeout_seconds()));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lanspread-peer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.tracker = new PeerTracker(identity, server, client, directory, events::post, scheduler, interval,
+                timeout);
+        this.discovery = new DiscoverySessions(this::localPeer, tracker);
+        this.advertisedRevision = library.revision();
+        scheduler.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        discovery.closeAll();
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.close();
+    }
+
+    @Reference(name = "discovery", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unbindDiscoveryBackend")
+    void bindDiscoveryBackend(DiscoveryBackend backend) {
+        discovery.start(backend);
+    }
+
+    void unbindDiscoveryBackend(DiscoveryBackend backend) {
+        discovery.stop(backend);
+    }
+
+    @Reference(name = "listeners", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeEventListener")
+    void addEventListener(LanspreadEventListener listener) {
+        events.add(listener);
+    }
+
+    void removeEventListener(LanspreadEventListener listener) {
+        events.remove(listener);
+    }
+
+    // ---- queries
+
+    @Override
+    public PeerStatus status() {
+        return new PeerStatus(identity.peerId(), identity.name(), server.localAddress().getPort(),
+                library.gameDirectory());
+    }
+
+    @Override
+    public List<PeerInfo> peers() {
+        return directory.peers();
+    }
+
+    @Override
+    public List<GameListing> games() {
+        return GameListings.merge(library.games(), directory.games());
+    }
+
+    @Override
+    public CompletionStage<GameDetails> game(String gameId) {
+        Optional<GameListing> found = listing(gameId);
+        if (found.isEmpty()) {
+            return CompletableFuture.failedFuture(new GameNotFoundException(gameId));
+        }
+        GameListing listing = found.get();
+        if (listing.local()) {
+            try {
+                return CompletableFuture.completedFuture(new GameDetails(listing, library.files(gameId)));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(new UncheckedIOException(e));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return fetchFiles(gameId, holders(listing)).thenApply(fetched -> {
+            events.post(new LanspreadEvent.GameFilesReceived(gameId, fetched.peer().peerId(), fetched.files()));
+            return new GameDetails(listing, fetched.files());
+        });
+    }
+
+    // ---- commands
+
+    @Override
+    public CompletionStage<DownloadStatus> download(String gameId) {
+        GameListing listing = listing(gameId).orElseThrow(() -> new GameNotFoundException(gameId));
+        if (listing.local()) {
+            throw new DownloadConflictException(DownloadConflictException.Reason.ALREADY_LOCAL,
+                    "game " + gameId + " " + listing.game().version() + " is already here");
+        }
+        List<PeerInfo> holders = holders(listing);
+        if (holders.isEmpty()) {
+            throw new GameNotFoundException(gameId);
+        }
+        if (isDownloading(gameId)) {
+            throw alreadyDownloading(gameId);
+        }
+        return fetchFiles(gameId, holders).thenApply(fetched -> {
+            List<PeerSource> sources = holders.stream().map(p -> new PeerSource(p.peerId(), p.address())).toList();
+            DownloadRequest request = new DownloadRequest(listing.game(), fetched.files(), sources);
+            try {
+                return downloads.start(request, new DownloadEvents(events::post, this::afterDownload));
+            } catch (IllegalStateException e) {
+                throw alreadyDownloading(gameId);
+            } catch (IllegalArgumentException e) {
+                throw new PeerRequestException(PeerRequestException.Reason.PROTOCOL,
+                        "peer " + fetched.peer().peerId() + " sent an unusable file list: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public boolean cancel(String downloadId) {
+        return downloads.cancel(downloadId);
+    }
+
+    @Override
+    public List<DownloadStatus> downloads() {
+        return downloads.downloads();
+    }
+
+    @Override
+    public PeerStatus setGameDirectory(Path directory) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + absolute, e);
+        }
+        catalog.setGamesDirectory(absolute);
+        LOG.info("Game directory set to {}", absolute);
+        return new PeerStatus(identity.peerId(), identity.name(), server.localAddress().getPort(), absolute);
+    }
+
+    // ---- internals
+
+    private Optional<GameListing> listing(String gameId) {
+        if (gameId == null || gameId.isEmpty()) {
+            return Optional.empty();
+        }
+        return GameListings.find(gameId, library.game(gameId), directory.game(gameId));
+    }
+
+    /** The peers holding the listed version, the most recently seen first. */
+    private List<PeerInfo> holders(GameListing listing) {
+        return listing.peerIds().stream().map(directory::peer).flatMap(Optional::stream)
+                .sorted(Comparator.comparing(PeerInfo::lastSeen).reversed()).toList();
+    }
+
+    private boolean isDownloading(String gameId) {
+        return downloads.downloads().stream()
+                .anyMatch(s -> s.gameId().equals(gameId) && s.state() == DownloadState.RUNNING);
+    }
+
+    private static DownloadConflictException alreadyDownloading(String gameId) {
+        return new DownloadConflictException(DownloadConflictException.Reason.ALREADY_DOWNLOADING,
+                "game " + gameId + " is already being downloaded");
+    }
+
+    private record FetchedFiles(PeerInfo peer, List<GameFile> files) {
+    }
+
+    /** Asks each holder in turn for the file tree; fails with the last peer's error. */
+    private CompletableFuture<FetchedFiles> fetchFiles(String gameId, List<PeerInfo> holders) {
+        return fetchFiles(gameId, holders, 0, null);
+    }
+
+    private CompletableFuture<FetchedFiles> fetchFiles(String gameId, List<PeerInfo> holders, int index,
+            Throwable last) {
+        if (index >= holders.size()) {
+            return CompletableFuture.failedFuture(last != null ? last : new GameNotFoundException(gameId));
+        }
+        PeerInfo peer = holders.get(index);
+        CompletableFuture<List<GameFile>> answer;
+        try {
+            answer = client.getGame(peer.address(), gameId).toCompletableFuture();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((files, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(new FetchedFiles(peer, files));
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            LOG.debug("Peer {} could not list the files of {}: {}", peer.peerId(), gameId, cause.toString());
+            return fetchFiles(gameId, holders, index + 1, cause);
+        }).thenCompose(f -> f);
+    }
+
+    private void afterDownload() {
+        runOnScheduler(() -> {
+            library.rescan();
+            advertiseIfChanged();
+        });
+    }
+
+    private void tick() {
+        try {
+            tracker.tick();
+            advertiseIfChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("Liveness round failed", e);
+        }
+    }
+
+    private void advertiseIfChanged() {
+        long revision = library.revision();
+        if (revision != advertisedRevision) {
+            advertisedRevision = revision;
+            discovery.update(localPeer());
+        }
+    }
+
+    private void runOnScheduler(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Stopped; skipping a task");
+        }
+    }
+
+    LocalPeer localPeer() {
+        return new LocalPeer(identity.peerId(), identity.name(), server.localAddress().getPort(),
+                identity.certificateFingerprint(), library.revision(), server.protocolVersion());
+    }
+}

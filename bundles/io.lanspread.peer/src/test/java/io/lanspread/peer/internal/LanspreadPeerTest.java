@@ -1,0 +1,457 @@
+package io.lanspread.peer.internal;
+
+import static io.lanspread.peer.internal.Fixtures.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.lanspread.api.control.DownloadConflictException;
+import io.lanspread.api.control.GameDetails;
+import io.lanspread.api.control.GameListing;
+import io.lanspread.api.control.PeerStatus;
+import io.lanspread.api.discovery.DiscoveredPeer;
+import io.lanspread.api.discovery.LocalPeer;
+import io.lanspread.api.download.DownloadRequest;
+import io.lanspread.api.download.DownloadStatus;
+import io.lanspread.api.download.PeerSource;
+import io.lanspread.api.event.LanspreadEvent;
+import io.lanspread.api.event.LanspreadEvent.GameFilesReceived;
+import io.lanspread.api.event.LanspreadEvent.GameListUpdated;
+import io.lanspread.api.event.LanspreadEvent.PeerDiscovered;
+import io.lanspread.api.event.LanspreadEvent.PeerLost;
+import io.lanspread.api.event.LanspreadEventListener;
+import io.lanspread.api.game.Game;
+import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameNotFoundException;
+import io.lanspread.api.peer.PeerInfo;
+import io.lanspread.api.transport.PeerRequestException;
+
+class LanspreadPeerTest {
+
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 5001);
+    private static final InetSocketAddress A_ALIAS = new InetSocketAddress("127.0.0.2", 5001);
+    private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 5003);
+    private static final InetSocketAddress OWN_LISTENER = new InetSocketAddress("127.0.0.1", 42420);
+
+    private final Fixtures.Identity identity = new Fixtures.Identity("self-id", "me", "ab12");
+    private final Fixtures.Server server = new Fixtures.Server(new InetSocketAddress("0.0.0.0", 42420), 1);
+    private final Fixtures.Library library = new Fixtures.Library();
+    private final MemoryPeerDirectory directory = new MemoryPeerDirectory();
+    private final FakeNetwork network = new FakeNetwork();
+    private final Fixtures.Downloads downloads = new Fixtures.Downloads();
+    private final Fixtures.ConfigAdmin configAdmin = new Fixtures.ConfigAdmin();
+    private final Fixtures.Events events = new Fixtures.Events();
+    private final Fixtures.Backend backend = new Fixtures.Backend("fake");
+    private FakeNetwork.Remote alice;
+    private FakeNetwork.Remote carol;
+    private LanspreadPeer peer;
+
+    @BeforeEach
+    void network() {
+        alice = network.add(A, new FakeNetwork.Remote("peer-a", "Alice", List.of(game("quake", "1.0"), game("doom", "2"))));
+        carol = network.add(C, new FakeNetwork.Remote("peer-c", "Carol", List.of(game("tetris", "1"))));
+    }
+
+    @AfterEach
+    void stop() {
+        if (peer != null) {
+            peer.deactivate();
+        }
+    }
+
+    private LanspreadPeer start(long pingSeconds, long timeoutSeconds) {
+        peer = new LanspreadPeer(library, directory, network, server, identity, downloads, configAdmin.service(),
+                Fixtures.config(pingSeconds, timeoutSeconds));
+        peer.addEventListener(events);
+        peer.bindDiscoveryBackend(backend);
+        return peer;
+    }
+
+    private static Game game(String id, String version) {
+        return new Game(id, "Name of " + id, version, 100);
+    }
+
+    private static DiscoveredPeer at(InetSocketAddress address) {
+        return new DiscoveredPeer("fake", address, null, -1);
+    }
+
+    private PeerDiscovered discovered(String peerId) throws InterruptedException {
+        return events.next(PeerDiscovered.class, e -> e.peer().peerId().equals(peerId));
+    }
+
+    // ---- discovery
+
+    @Test
+    void foundPeerIsListedWithItsGamesAndEventsComeInOrder() throws Exception {
+        start(10, 30);
+
+        backend.listener.found(at(A));
+
+        LanspreadEvent first = events.take();
+        assertThat(first).isInstanceOfSatisfying(PeerDiscovered.class, e -> {
+            assertThat(e.peer().peerId()).isEqualTo("peer-a");
+            assertThat(e.peer().name()).isEqualTo("Alice");
+            assertThat(e.peer().address()).isEqualTo(A);
+        });
+        assertThat(events.take()).isEqualTo(new GameListUpdated("peer-a", "Alice", alice.games));
+        assertThat(peer.peers()).extracting(PeerInfo::peerId, p -> p.games().size())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("peer-a", 2));
+        assertThat(peer.games()).extracting(l -> l.game().id(), GameListing::local, GameListing::peerIds)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("doom", false, List.of("peer-a")),
+                        org.assertj.core.groups.Tuple.tuple("quake", false, List.of("peer-a")));
+        assertThat(events.threads).containsOnly("lanspread-events");
+        assertThat(backend.self).isEqualTo(new LocalPeer("self-id", "me", 42420, "ab12", 1, 1));
+    }
+
+    @Test
+    void ownPeerIsIgnoredByIdByListenAddressAndByItsAnswer() throws Exception {
+        InetSocketAddress selfAlias = new InetSocketAddress("127.0.0.1", 6000);
+        network.add(selfAlias, new FakeNetwork.Remote("self-id", "me", List.of(game("x", "1"))));
+        InetSocketAddress advertisedSelf = new InetSocketAddress("127.0.0.1", 7000);
+        start(10, 30);
+
+        backend.listener.found(new DiscoveredPeer("fake", advertisedSelf, "self-id", 3));
+        backend.listener.found(at(OWN_LISTENER));
+        backend.listener.found(at(selfAlias));
+        backend.listener.found(at(A));
+
+        assertThat(events.take()).isInstanceOfSatisfying(PeerDiscovered.class,
+                e -> assertThat(e.peer().peerId()).isEqualTo("peer-a"));
+        backend.listener.found(at(selfAlias));
+        backend.listener.found(at(C));
+        discovered("peer-c");
+        assertThat(network.pings(advertisedSelf)).isZero();
+        assertThat(network.pings(OWN_LISTENER)).isZero();
+        assertThat(network.pings(selfAlias)).as("a known own address is not pinged again").isEqualTo(1);
+        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-a", "peer-c");
+    }
+
+    @Test
+    void peerWithAnotherProtocolVersionIsIgnored() throws Exception {
+        alice.protocolVersion = 2;
+        start(10, 30);
+
+        backend.listener.found(at(A));
+        backend.listener.found(at(C));
+
+        assertThat(events.take()).isInstanceOfSatisfying(PeerDiscovered.class,
+                e -> assertThat(e.peer().peerId()).isEqualTo("peer-c"));
+        assertThat(network.pings(A)).isEqualTo(1);
+        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
+    }
+
+    @Test
+    void twoBackendsReportingOnePeerAtTwoAddressesMakeOnePeer() throws Exception {
+        network.add(A_ALIAS, alice);
+        Fixtures.Backend second = new Fixtures.Backend("second");
+        start(10, 30);
+        peer.bindDiscoveryBackend(second);
+
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        second.listener.found(at(A_ALIAS));
+        second.listener.found(at(C));
+        List<LanspreadEvent> skipped = new ArrayList<>();
+        events.next(PeerDiscovered.class, e -> e.peer().peerId().equals("peer-c"), skipped);
+
+        assertThat(network.pings(A_ALIAS)).isEqualTo(1);
+        assertThat(skipped).noneMatch(e -> e instanceof PeerDiscovered);
+        assertThat(peer.peers()).extracting(PeerInfo::peerId, PeerInfo::address)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("peer-a", A),
+                        org.assertj.core.groups.Tuple.tuple("peer-c", C));
+    }
+
+    @Test
+    void unbindingABackendClosesOnlyItsSession() throws Exception {
+        Fixtures.Backend second = new Fixtures.Backend("second");
+        start(10, 30);
+        peer.bindDiscoveryBackend(second);
+
+        peer.unbindDiscoveryBackend(backend);
+
+        assertThat(backend.closed).isTrue();
+        assertThat(second.closed).isFalse();
+        second.listener.found(at(A));
+        discovered("peer-a");
+        peer.deactivate();
+        assertThat(second.closed).isTrue();
+        peer = null;
+    }
+
+    @Test
+    void reportsOfOneAddressWhileItsPingIsOutstandingPingOnce() throws Exception {
+        alice.holdPings = new CompletableFuture<>();
+        start(10, 30);
+
+        backend.listener.found(at(A));
+        backend.listener.found(at(A));
+        backend.listener.found(at(C));
+        discovered("peer-c");
+
+        assertThat(network.pings(A)).isEqualTo(1);
+        alice.holdPings.complete(null);
+        discovered("peer-a");
+    }
+
+    // ---- liveness
+
+    @Test
+    void silentPeerIsDroppedAfterTheTimeoutWhileALivePeerStays() throws Exception {
+        start(1, 2);
+        backend.listener.found(at(A));
+        backend.listener.found(at(C));
+        discovered("peer-a");
+        discovered("peer-c");
+        Instant downAt = Instant.now();
+
+        alice.up = false;
+
+        PeerLost lost = events.next(PeerLost.class, e -> true);
+        assertThat(lost).isEqualTo(new PeerLost("peer-a", "Alice"));
+        assertThat(Instant.now()).as("not before the timeout").isAfterOrEqualTo(downAt.plusSeconds(1));
+        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
+        assertThat(peer.peers().get(0).lastSeen()).as("kept alive by pings").isAfter(downAt);
+    }
+
+    @Test
+    void changedLibraryRevisionFetchesTheGamesAgain() throws Exception {
+        start(1, 30);
+        backend.listener.found(at(A));
+        events.next(GameListUpdated.class, e -> true);
+
+        alice.games = List.of(game("quake", "1.1"));
+        alice.revision = 2;
+
+        GameListUpdated update = events.next(GameListUpdated.class, e -> true);
+        assertThat(update.games()).containsExactly(game("quake", "1.1"));
+        assertThat(peer.games()).extracting(l -> l.game().version()).containsExactly("1.1");
+        assertThat(network.listings(A)).isEqualTo(2);
+    }
+
+    @Test
+    void lostReportDropsAPeerThatNoLongerAnswers() throws Exception {
+        start(10, 30);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+
+        alice.up = false;
+        backend.listener.lost(at(A));
+
+        assertThat(events.next(PeerLost.class, e -> true).peerId()).isEqualTo("peer-a");
+        assertThat(peer.peers()).isEmpty();
+    }
+
+    @Test
+    void libraryChangesAreAdvertisedToTheBackends() throws Exception {
+        start(1, 30);
+
+        library.add(game("new", "1"));
+
+        await("an update with the new revision", () -> backend.updates.stream()
+                .anyMatch(p -> p.libraryRevision() == library.revision()));
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopDelivery() throws Exception {
+        start(10, 30);
+        LanspreadEventListener broken = e -> {
+            throw new IllegalStateException("listener bug");
+        };
+        peer.removeEventListener(events);
+        peer.addEventListener(broken);
+        peer.addEventListener(events);
+
+        backend.listener.found(at(A));
+
+        assertThat(events.take()).isInstanceOf(PeerDiscovered.class);
+        assertThat(events.take()).isInstanceOf(GameListUpdated.class);
+    }
+
+    // ---- queries
+
+    private void knownPeer(String peerId, InetSocketAddress address, Game... games) {
+        directory.upsert(peerId, peerId.toUpperCase(), address);
+        directory.updateGames(peerId, List.of(games));
+    }
+
+    @Test
+    void gamesMergeLocalAndRemoteByIdAtTheNewestVersion() {
+        library.add(game("g1", "1.0"));
+        library.add(game("g2", "2.0"));
+        library.add(game("g4", "3.0"));
+        library.add(game("g5", "1.0"));
+        knownPeer("a", A, game("g1", "1.10"), game("g3", "1"));
+        knownPeer("b", C, game("g1", "1.9"), game("g2", "2.0"));
+        knownPeer("c", C, game("g4", "2.0"));
+        knownPeer("d", C, game("g2", "2.0"));
+        start(10, 30);
+
+        assertThat(peer.games()).extracting(l -> l.game().id(), l -> l.game().version(), GameListing::local,
+                GameListing::peerIds).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("g1", "1.10", false, List.of("a")),
+                        org.assertj.core.groups.Tuple.tuple("g2", "2.0", true, List.of("b", "d")),
+                        org.assertj.core.groups.Tuple.tuple("g3", "1", false, List.of("a")),
+                        org.assertj.core.groups.Tuple.tuple("g4", "3.0", true, List.of()),
+                        org.assertj.core.groups.Tuple.tuple("g5", "1.0", true, List.of()));
+    }
+
+    @Test
+    void statusNamesThisPeer() {
+        start(10, 30);
+
+        assertThat(peer.status()).isEqualTo(new PeerStatus("self-id", "me", 42420, library.directory));
+    }
+
+    @Test
+    void localGameDetailsComeFromTheLibrary() {
+        library.add(game("g2", "2.0"), new GameFile("bin", 0, true), new GameFile("bin/run", 5, false));
+        knownPeer("a", A, game("g2", "1.0"));
+        start(10, 30);
+
+        GameDetails details = peer.game("g2").toCompletableFuture().join();
+
+        assertThat(details.listing().local()).isTrue();
+        assertThat(details.files()).containsExactly(new GameFile("bin", 0, true), new GameFile("bin/run", 5, false));
+        assertThat(network.pings(A)).isZero();
+    }
+
+    @Test
+    void remoteGameDetailsComeFromAHolderTryingTheNextOnFailure() throws Exception {
+        List<GameFile> tree = List.of(new GameFile("data.pak", 100, false));
+        knownPeer("a", A, game("g1", "1.0"));
+        knownPeer("c", C, game("g1", "1.0"));
+        directory.seenAt("a", Instant.now().plusSeconds(5)); // tried first
+        alice.failGetGame = true;
+        carol.files.put("g1", tree);
+        start(10, 30);
+
+        GameDetails details = peer.game("g1").toCompletableFuture().join();
+
+        assertThat(details.files()).isEqualTo(tree);
+        assertThat(details.listing().local()).isFalse();
+        assertThat(events.next(GameFilesReceived.class, e -> true)).isEqualTo(new GameFilesReceived("g1", "c", tree));
+    }
+
+    @Test
+    void gameDetailsFailWithTheLastPeerErrorOrNotFound() {
+        knownPeer("a", A, game("g1", "1.0"));
+        alice.failGetGame = true;
+        start(10, 30);
+
+        assertThatThrownBy(() -> peer.game("g1").toCompletableFuture().join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(PeerRequestException.class);
+        assertThatThrownBy(() -> peer.game("nope").toCompletableFuture().join())
+                .hasCauseInstanceOf(GameNotFoundException.class);
+        assertThatThrownBy(() -> peer.game("").toCompletableFuture().join())
+                .hasCauseInstanceOf(GameNotFoundException.class);
+    }
+
+    // ---- commands
+
+    @Test
+    void downloadRefusesUnknownAndLocalGames() {
+        library.add(game("g2", "2.0"));
+        knownPeer("a", A, game("g2", "2.0"), game("g0", "1"));
+        library.add(game("g0", "1.1"));
+        start(10, 30);
+
+        assertThatThrownBy(() -> peer.download("nope")).isInstanceOf(GameNotFoundException.class);
+        assertThatThrownBy(() -> peer.download("g2")).isInstanceOfSatisfying(DownloadConflictException.class,
+                e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_LOCAL));
+        assertThatThrownBy(() -> peer.download("g0")).as("the local version is newer")
+                .isInstanceOfSatisfying(DownloadConflictException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_LOCAL));
+        assertThat(downloads.requests).isEmpty();
+    }
+
+    @Test
+    void downloadFetchesTheTreeAndUsesEveryHolderAsSource() throws Exception {
+        List<GameFile> tree = List.of(new GameFile("a.bin", 60, false), new GameFile("b.bin", 40, false));
+        library.add(game("g1", "1.0"));
+        knownPeer("a", A, game("g1", "1.10"));
+        knownPeer("c", C, game("g1", "1.10"));
+        knownPeer("old", A_ALIAS, game("g1", "1.9"));
+        alice.files.put("g1", tree);
+        carol.files.put("g1", tree);
+        start(10, 30);
+
+        DownloadStatus status = peer.download("g1").toCompletableFuture().join();
+
+        assertThat(status.gameId()).isEqualTo("g1");
+        DownloadRequest request = downloads.requests.get(0);
+        assertThat(request.game()).isEqualTo(game("g1", "1.10"));
+        assertThat(request.files()).isEqualTo(tree);
+        assertThat(request.sources()).containsExactlyInAnyOrder(new PeerSource("a", A), new PeerSource("c", C));
+        assertThat(events.next(LanspreadEvent.DownloadBegin.class, e -> true).status()).isEqualTo(status);
+
+        assertThatThrownBy(() -> peer.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class,
+                e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_DOWNLOADING));
+
+        downloads.listeners.get(0).progress(status);
+        downloads.listeners.get(0).finished(status);
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadProgress(status));
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadFinished(status));
+        await("a rescan after the download", () -> library.rescans.get() == 1);
+    }
+
+    @Test
+    void downloadManagerRefusalBecomesAConflictAndUnreachablePeersFailTheStage() {
+        knownPeer("a", A, game("g1", "1"));
+        knownPeer("c", C, game("g3", "1"));
+        alice.files.put("g1", List.of());
+        carol.up = false;
+        downloads.failStart = new IllegalStateException("busy");
+        start(10, 30);
+
+        assertThatThrownBy(() -> peer.download("g1").toCompletableFuture().join())
+                .hasCauseInstanceOf(DownloadConflictException.class);
+        assertThatThrownBy(() -> peer.download("g3").toCompletableFuture().join())
+                .hasCauseInstanceOf(PeerRequestException.class);
+    }
+
+    @Test
+    void cancelAndDownloadsDelegate() {
+        knownPeer("a", A, game("g1", "1"));
+        alice.files.put("g1", List.of());
+        start(10, 30);
+        DownloadStatus status = peer.download("g1").toCompletableFuture().join();
+
+        assertThat(peer.downloads()).containsExactly(status);
+        assertThat(peer.cancel(status.id())).isTrue();
+        assertThat(peer.cancel("nope")).isFalse();
+    }
+
+    @Test
+    void setGameDirectoryCreatesItAndUpdatesTheCatalogConfiguration(@TempDir Path temp) {
+        Hashtable<String, Object> existing = new Hashtable<>();
+        existing.put("games.dir", "/old");
+        existing.put("rescan.interval.seconds", 5);
+        configAdmin.stored.put("io.lanspread.catalog", existing);
+        start(10, 30);
+        Path target = temp.resolve("new/../new/games");
+
+        PeerStatus status = peer.setGameDirectory(target);
+
+        Path expected = temp.resolve("new/games").toAbsolutePath();
+        assertThat(expected).isDirectory();
+        assertThat(status).isEqualTo(new PeerStatus("self-id", "me", 42420, expected));
+        assertThat(configAdmin.stored.get("io.lanspread.catalog").get("games.dir")).isEqualTo(expected.toString());
+        assertThat(configAdmin.stored.get("io.lanspread.catalog").get("rescan.interval.seconds")).isEqualTo(5);
+        assertThat(configAdmin.locations).containsOnly("?");
+        assertThat(Files.isDirectory(expected)).isTrue();
+    }
+}
