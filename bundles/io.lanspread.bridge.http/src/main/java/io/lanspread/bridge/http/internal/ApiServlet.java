@@ -1,0 +1,196 @@
+package io.lanspread.bridge.http.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lanspread.api.control.DownloadConflictException;
+import io.lanspread.api.control.PeerControl;
+import io.lanspread.api.game.GameNotFoundException;
+import io.lanspread.api.transport.PeerRequestException;
+
+/**
+ * The JSON API a UI uses: {@code /api/status}, {@code /api/peers}, {@code /api/games[/{id}[/download]]},
+ * {@code /api/downloads[/{id}]}. Every answer is JSON; errors are {@code {"error": "..."}}.
+ */
+@Component(name = "io.lanspread.bridge.http", service = Servlet.class)
+@HttpWhiteboardServletPattern("/api/*")
+@HttpWhiteboardServletName("lanspread-api")
+public final class ApiServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
+    private static final String JSON = "application/json; charset=utf-8";
+    /** How long a request waits for a peer (fetching a file tree) before answering 502. */
+    private static final long PEER_WAIT_SECONDS = 60;
+
+    private final transient PeerControl control;
+
+    @Activate
+    public ApiServlet(@Reference(name = "control") PeerControl control) {
+        this.control = control;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Reply reply;
+        try {
+            reply = route(request.getMethod(), ApiPath.segments(remainder(request)), request);
+        } catch (ApiException e) {
+            reply = error(e);
+        } catch (RuntimeException e) {
+            reply = error(map(e));
+        }
+        send(response, reply);
+    }
+
+    private record Reply(int status, Object body, String allow) {
+        Reply(int status, Object body) {
+            this(status, body, null);
+        }
+    }
+
+    private Reply route(String method, List<String> path, HttpServletRequest request) {
+        String first = path.isEmpty() ? "" : path.get(0);
+        switch (path.size()) {
+        case 1:
+            switch (first) {
+            case "status":
+                allow(method, "GET");
+                return new Reply(200, Views.status(control.status(), request.getLocalPort()));
+            case "peers":
+                allow(method, "GET");
+                return new Reply(200, Views.all(control.peers(), Views::peer));
+            case "games":
+                allow(method, "GET");
+                return new Reply(200, Views.all(control.games(), Views::game));
+            case "downloads":
+                allow(method, "GET");
+                return new Reply(200, Views.all(control.downloads(), Views::download));
+            default:
+                break;
+            }
+            break;
+        case 2:
+            if (first.equals("games")) {
+                allow(method, "GET");
+                return new Reply(200, Views.details(await(control.game(ApiPath.id("game", path.get(1))))));
+            }
+            if (first.equals("downloads")) {
+                allow(method, "DELETE");
+                String id = ApiPath.id("download", path.get(1));
+                if (!control.cancel(id)) {
+                    throw new ApiException(404, "no running download " + id);
+                }
+                return new Reply(204, null);
+            }
+            break;
+        case 3:
+            if (first.equals("games") && path.get(2).equals("download")) {
+                allow(method, "POST");
+                return new Reply(202, Views.download(await(control.download(ApiPath.id("game", path.get(1))))));
+            }
+            break;
+        default:
+            break;
+        }
+        throw new ApiException(404, "no such resource: /api" + (path.isEmpty() ? "" : "/" + String.join("/", path)));
+    }
+
+    private static void allow(String method, String allowed) {
+        if (!allowed.equals(method)) {
+            throw new ApiException(405, "method " + method + " is not allowed here; use " + allowed, allowed);
+        }
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(PEER_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new CompletionException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ApiException(502, "no answer from the peers within " + PEER_WAIT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted");
+        }
+    }
+
+    /** The status for a failure of the runtime. */
+    private static ApiException map(Throwable failure) {
+        Throwable e = failure;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        if (e instanceof GameNotFoundException) {
+            return new ApiException(404, e.getMessage());
+        }
+        if (e instanceof DownloadConflictException) {
+            return new ApiException(409, e.getMessage());
+        }
+        if (e instanceof PeerRequestException p) {
+            LOG.debug("Peer request failed", p);
+            return new ApiException(502, "peer request failed (" + p.reason() + "): " + p.getMessage());
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new ApiException(400, String.valueOf(e.getMessage()));
+        }
+        LOG.warn("Request failed", e);
+        return new ApiException(500, "internal error: "
+                + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+    }
+
+    private static Reply error(ApiException e) {
+        return new Reply(e.status(), Views.error(e.getMessage()), e.allow());
+    }
+
+    /** The undecoded path after {@code /api}; the container decodes getPathInfo(), which hides %2F. */
+    private static String remainder(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String prefix = nullToEmpty(request.getContextPath()) + nullToEmpty(request.getServletPath());
+        if (uri != null && uri.startsWith(prefix)) {
+            return uri.substring(prefix.length());
+        }
+        return nullToEmpty(request.getPathInfo());
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static void send(HttpServletResponse response, Reply reply) throws IOException {
+        response.setStatus(reply.status());
+        response.setHeader("Cache-Control", "no-store");
+        if (reply.allow() != null) {
+            response.setHeader("Allow", reply.allow());
+        }
+        if (reply.body() == null) {
+            return;
+        }
+        byte[] body = Json.write(reply.body()).getBytes(StandardCharsets.UTF_8);
+        response.setContentType(JSON);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

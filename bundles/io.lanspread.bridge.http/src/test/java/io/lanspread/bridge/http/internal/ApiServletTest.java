@@ -1,0 +1,247 @@
+package io.lanspread.bridge.http.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.lanspread.api.control.DownloadConflictException;
+import io.lanspread.api.control.GameDetails;
+import io.lanspread.api.control.GameListing;
+import io.lanspread.api.download.DownloadState;
+import io.lanspread.api.download.DownloadStatus;
+import io.lanspread.api.game.Game;
+import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameNotFoundException;
+import io.lanspread.api.peer.PeerInfo;
+import io.lanspread.api.transport.PeerRequestException;
+
+class ApiServletTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String ODD = "Quote\" back\\slash\nnew\ttab\u0001ctl \u00e9t\u00e9 \ud83c\udfae \u2028 </script>";
+
+    private final FakeControl control = new FakeControl();
+    private final ApiServlet servlet = new ApiServlet(control);
+
+    private FakeHttp.Response call(String method, String path) throws Exception {
+        FakeHttp.Response response = new FakeHttp.Response();
+        servlet.service(FakeHttp.request(method, path), response.servletResponse());
+        return response;
+    }
+
+    private JsonNode json(FakeHttp.Response response, int status) throws Exception {
+        assertThat(response.status).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType).isEqualTo("application/json; charset=utf-8");
+        assertThat(response.contentLength).isEqualTo(response.body.size());
+        return MAPPER.readTree(response.body.toByteArray());
+    }
+
+    private void assertError(FakeHttp.Response response, int status, String messagePart) throws Exception {
+        JsonNode body = json(response, status);
+        assertThat(body.size()).isEqualTo(1);
+        assertThat(body.get("error").asText()).contains(messagePart);
+        assertThat(response.body()).doesNotContain("\tat ", "Exception:");
+    }
+
+    private static Game game(String id, String name) {
+        return new Game(id, name, "1.2", 1234);
+    }
+
+    private static DownloadStatus running(String id, String gameId) {
+        return new DownloadStatus(id, gameId, "1.2", DownloadState.RUNNING, 100, 1234, 50, 2, null);
+    }
+
+    // ---- routes
+
+    @Test
+    void statusNamesThisPeerAndTheRealHttpPort() throws Exception {
+        JsonNode body = json(call("GET", "/api/status"), 200);
+
+        assertThat(MAPPER.writeValueAsString(body)).isEqualTo(
+                "{\"peerId\":\"self\",\"name\":\"me\",\"quicPort\":42420,\"httpPort\":42421,\"gamesDir\":\""
+                        + java.nio.file.Path.of("/srv/games").toAbsolutePath() + "\"}");
+    }
+
+    @Test
+    void peersListAddressesAsHostPortAndLastSeenAsIso8601() throws Exception {
+        Instant seen = Instant.parse("2025-01-02T03:04:05.678Z");
+        control.peers = List.of(
+                new PeerInfo("p1", "Alice", new InetSocketAddress("127.0.0.1", 42420), seen, List.of(game("a", "A"))),
+                new PeerInfo("p2", "Bob", new InetSocketAddress("::1", 42421), seen, List.of()));
+
+        JsonNode body = json(call("GET", "/api/peers"), 200);
+
+        assertThat(body).hasSize(2);
+        assertThat(MAPPER.writeValueAsString(body.get(0))).isEqualTo("{\"peerId\":\"p1\",\"name\":\"Alice\","
+                + "\"address\":\"127.0.0.1:42420\",\"lastSeen\":\"2025-01-02T03:04:05.678Z\",\"gameCount\":1}");
+        assertThat(body.get(1).get("address").asText()).isEqualTo("[0:0:0:0:0:0:0:1]:42421");
+    }
+
+    @Test
+    void gamesListEveryListingWithItsFlagsAndPeers() throws Exception {
+        control.games = List.of(new GameListing(game("a", "Alpha"), true, List.of()),
+                new GameListing(game("b", "Beta"), false, List.of("p1", "p2")));
+
+        JsonNode body = json(call("GET", "/api/games"), 200);
+
+        assertThat(MAPPER.writeValueAsString(body)).isEqualTo("[{\"id\":\"a\",\"name\":\"Alpha\",\"version\":\"1.2\","
+                + "\"size\":1234,\"local\":true,\"peers\":[]},{\"id\":\"b\",\"name\":\"Beta\",\"version\":\"1.2\","
+                + "\"size\":1234,\"local\":false,\"peers\":[\"p1\",\"p2\"]}]");
+    }
+
+    @Test
+    void oddNamesAreEscapedIntoValidJson() throws Exception {
+        control.games = List.of(new GameListing(game("odd", ODD), false, List.of(ODD)));
+
+        FakeHttp.Response response = call("GET", "/api/games");
+
+        JsonNode body = json(response, 200);
+        assertThat(body.get(0).get("name").asText()).isEqualTo(ODD);
+        assertThat(body.get(0).get("peers").get(0).asText()).isEqualTo(ODD);
+        assertThat(response.body()).contains("Quote\\\" back\\\\slash\\nnew\\ttab\\u0001ctl", "\\u2028",
+                "\u00e9t\u00e9 \ud83c\udfae");
+        assertThat(Json.write(List.of("\ud800x", "\u007f"))).isEqualTo("[\"\\ud800x\",\"\\u007f\"]");
+    }
+
+    @Test
+    void gameDetailsAddTheFileTree() throws Exception {
+        GameListing listing = new GameListing(game("g 1", "Gamma"), false, List.of("p1"));
+        control.details.put("g 1", CompletableFuture.completedFuture(new GameDetails(listing,
+                List.of(new GameFile("bin", 0, true), new GameFile("bin/r\u00fcn \"x\".exe", 99, false)))));
+
+        JsonNode body = json(call("GET", "/api/games/g%201"), 200);
+
+        assertThat(body.get("id").asText()).isEqualTo("g 1");
+        assertThat(body.get("peers").get(0).asText()).isEqualTo("p1");
+        assertThat(MAPPER.writeValueAsString(body.get("files"))).isEqualTo(
+                "[{\"path\":\"bin\",\"size\":0,\"dir\":true},{\"path\":\"bin/r\u00fcn \\\"x\\\".exe\",\"size\":99,"
+                        + "\"dir\":false}]");
+    }
+
+    @Test
+    void downloadAnswers202WithTheStatus() throws Exception {
+        control.download = id -> CompletableFuture.completedFuture(running("d1", id));
+
+        JsonNode body = json(call("POST", "/api/games/g1/download"), 202);
+
+        assertThat(MAPPER.writeValueAsString(body)).isEqualTo("{\"id\":\"d1\",\"gameId\":\"g1\",\"state\":\"RUNNING\","
+                + "\"downloadedBytes\":100,\"totalBytes\":1234,\"bytesPerSecond\":50,\"activePeers\":2,\"error\":null}");
+    }
+
+    @Test
+    void downloadsListEveryDownload() throws Exception {
+        control.downloads = List.of(running("d1", "g1"),
+                new DownloadStatus("d0", "g0", "1", DownloadState.FAILED, 1, 2, 0, 0, "all peers gone"));
+
+        JsonNode body = json(call("GET", "/api/downloads"), 200);
+
+        assertThat(body).hasSize(2);
+        assertThat(body.get(1).get("state").asText()).isEqualTo("FAILED");
+        assertThat(body.get(1).get("error").asText()).isEqualTo("all peers gone");
+    }
+
+    @Test
+    void deleteCancelsARunningDownloadOr404() throws Exception {
+        control.downloads = List.of(running("d1", "g1"));
+
+        FakeHttp.Response cancelled = call("DELETE", "/api/downloads/d1");
+        assertThat(cancelled.status).isEqualTo(204);
+        assertThat(cancelled.body.size()).isZero();
+
+        assertError(call("DELETE", "/api/downloads/d9"), 404, "d9");
+        assertThat(control.calls).containsExactly("cancel d1", "cancel d9");
+    }
+
+    // ---- errors
+
+    @Test
+    void unknownGameIs404() throws Exception {
+        assertError(call("GET", "/api/games/nope"), 404, "nope");
+    }
+
+    @Test
+    void downloadErrorsMapToTheirStatus() throws Exception {
+        control.download = id -> {
+            throw new GameNotFoundException(id);
+        };
+        assertError(call("POST", "/api/games/x/download"), 404, "x");
+
+        control.download = id -> {
+            throw new DownloadConflictException(DownloadConflictException.Reason.ALREADY_LOCAL, "already here");
+        };
+        assertError(call("POST", "/api/games/x/download"), 409, "already here");
+
+        control.download = id -> CompletableFuture.failedFuture(
+                new DownloadConflictException(DownloadConflictException.Reason.ALREADY_DOWNLOADING, "busy"));
+        assertError(call("POST", "/api/games/x/download"), 409, "busy");
+
+        control.download = id -> CompletableFuture.failedFuture(
+                new PeerRequestException(PeerRequestException.Reason.UNREACHABLE, "peer p1 unreachable"));
+        assertError(call("POST", "/api/games/x/download"), 502, "peer p1 unreachable");
+    }
+
+    @Test
+    void aPeerFailingToAnswerIs502() throws Exception {
+        control.details.put("g", CompletableFuture.failedFuture(
+                new PeerRequestException(PeerRequestException.Reason.TIMEOUT, "no answer")));
+
+        assertError(call("GET", "/api/games/g"), 502, "no answer");
+    }
+
+    @Test
+    void anythingElseIs500WithAMessageButNoStackTrace() throws Exception {
+        control.details.put("g", CompletableFuture.failedFuture(new IllegalStateException("disk \"full\"")));
+        control.download = id -> {
+            throw new NullPointerException();
+        };
+
+        assertError(call("GET", "/api/games/g"), 500, "disk \"full\"");
+        assertError(call("POST", "/api/games/g/download"), 500, "NullPointerException");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/api/games/..", "/api/games/a..b", "/api/games/a%2Fb", "/api/games/a%5Cb",
+            "/api/games/a%00b", "/api/games/", "/api/games/%20", "/api/games/%ZZ", "/api/games/%C3%28",
+            "/api/games/a%0Ab/download", "/api/downloads/%2E%2E" })
+    void malformedIdsAre400(String path) throws Exception {
+        String method = path.endsWith("/download") ? "POST" : path.startsWith("/api/downloads") ? "DELETE" : "GET";
+
+        assertError(call(method, path), 400, "");
+        assertThat(control.calls).isEmpty();
+    }
+
+    @Test
+    void tooLongIdIs400AndTheLongestAllowedPasses() throws Exception {
+        assertError(call("GET", "/api/games/" + "x".repeat(256)), 400, "255");
+        assertError(call("GET", "/api/games/" + "x".repeat(255)), 404, "unknown game");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/api", "/api/", "/api/nope", "/api/status/extra", "/api/games/x/other",
+            "/api/games/x/download/more", "/api/downloads/x/y", "/api//status" })
+    void unknownRoutesAre404(String path) throws Exception {
+        assertError(call("GET", path), 404, "no such resource");
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "POST,/api/status,GET", "DELETE,/api/peers,GET", "PUT,/api/games,GET", "POST,/api/games/x,GET",
+            "GET,/api/games/x/download,POST", "GET,/api/downloads/d1,DELETE", "POST,/api/downloads,GET" })
+    void wrongMethodsAre405WithAllow(String method, String path, String allowed) throws Exception {
+        FakeHttp.Response response = call(method, path);
+
+        assertError(response, 405, method);
+        assertThat(response.headers).containsEntry("Allow", allowed);
+        assertThat(control.calls).isEmpty();
+    }
+}
