@@ -1,0 +1,55 @@
+package io.lanspread.runtime;
+
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns the command line into Config Admin configurations, one dictionary per PID. Only what the
+ * flags decide is written; every other property keeps the default of its component's annotation.
+ */
+final class PeerConfigurations {
+
+    static final String CATALOG = "io.lanspread.catalog";
+    static final String IDENTITY = "io.lanspread.identity";
+    static final String QUIC_SERVER = "io.lanspread.transport.quic.server";
+    static final String STATIC_DISCOVERY = "io.lanspread.discovery.static";
+    static final String HTTP = "org.apache.felix.http";
+
+    static final String HTTP_HOST = "127.0.0.1";
+
+    private PeerConfigurations() {
+    }
+
+    static Map<String, Hashtable<String, Object>> from(LaunchOptions options) {
+        Map<String, Hashtable<String, Object>> configs = new LinkedHashMap<>();
+
+        Hashtable<String, Object> catalog = new Hashtable<>();
+        catalog.put("games.dir", options.gamesDir().toString());
+        configs.put(CATALOG, catalog);
+
+        Hashtable<String, Object> identity = new Hashtable<>();
+        identity.put("state.dir", options.stateDir().toString());
+        if (options.name() != null) {
+            identity.put("name", options.name());
+        }
+        configs.put(IDENTITY, identity);
+
+        Hashtable<String, Object> quic = new Hashtable<>();
+        quic.put("bind.address", options.bindAddress());
+        quic.put("port", options.quicPort());
+        configs.put(QUIC_SERVER, quic);
+
+        Hashtable<String, Object> discovery = new Hashtable<>();
+        discovery.put("peers", options.peers().toArray(new String[0]));
+        configs.put(STATIC_DISCOVERY, discovery);
+
+        // Felix Jetty turns port 0 into a free port itself and reports it in osgi.http.endpoint.
+        Hashtable<String, Object> http = new Hashtable<>();
+        http.put("org.osgi.service.http.port", options.httpPort());
+        http.put("org.apache.felix.http.host", HTTP_HOST);
+        configs.put(HTTP, http);
+
+        return configs;
+    }
+}

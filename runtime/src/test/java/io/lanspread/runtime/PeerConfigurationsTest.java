@@ -1,0 +1,44 @@
+package io.lanspread.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class PeerConfigurationsTest {
+
+    @Test
+    void flagsBecomeConfigurationsUnderTheFixedPids() throws Exception {
+        LaunchOptions o = LaunchOptions.parse(new String[] {
+            "--games", "g", "--state", "s", "--name", "bob", "--port", "0", "--http-port", "0",
+            "--bind", "127.0.0.1", "--peer", "a:1", "--peer", "b:2"
+        }, Path.of("/w"));
+
+        Map<String, Hashtable<String, Object>> c = PeerConfigurations.from(o);
+
+        assertThat(c).containsOnlyKeys("io.lanspread.catalog", "io.lanspread.identity",
+                "io.lanspread.transport.quic.server", "io.lanspread.discovery.static", "org.apache.felix.http");
+        assertThat(c.get("io.lanspread.catalog")).containsEntry("games.dir", Path.of("/w/g").toString());
+        assertThat(c.get("io.lanspread.identity"))
+                .containsEntry("state.dir", Path.of("/w/s").toString())
+                .containsEntry("name", "bob");
+        assertThat(c.get("io.lanspread.transport.quic.server"))
+                .containsEntry("bind.address", "127.0.0.1")
+                .containsEntry("port", 0);
+        assertThat((String[]) c.get("io.lanspread.discovery.static").get("peers")).containsExactly("a:1", "b:2");
+        assertThat(c.get("org.apache.felix.http"))
+                .containsEntry("org.osgi.service.http.port", 0)
+                .containsEntry("org.apache.felix.http.host", "127.0.0.1");
+    }
+
+    @Test
+    void anUnsetNameLeavesTheComponentDefault() throws Exception {
+        LaunchOptions o = LaunchOptions.parse(new String[0], Path.of("/w"));
+
+        assertThat(PeerConfigurations.from(o).get("io.lanspread.identity")).doesNotContainKey("name");
+        assertThat((String[]) PeerConfigurations.from(o).get("io.lanspread.discovery.static").get("peers")).isEmpty();
+    }
+}
