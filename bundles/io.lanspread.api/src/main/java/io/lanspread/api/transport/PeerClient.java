@@ -20,6 +20,18 @@ public interface PeerClient {
 
     CompletionStage<PeerHello> ping(InetSocketAddress peer);
 
+    /**
+     * A ping that also introduces this peer: the remote peer learns the port this peer listens on and its
+     * library revision, so it can add this peer without waiting for its own discovery.
+     */
+    CompletionStage<PeerHello> hello(InetSocketAddress peer, int listenPort, long libraryRevision);
+
+    /** Tells a peer that this peer's library changed, so it fetches the game list again at once. */
+    CompletionStage<Void> libraryChanged(InetSocketAddress peer, long libraryRevision);
+
+    /** Tells a peer that this peer is shutting down, so it drops it at once. */
+    CompletionStage<Void> goodbye(InetSocketAddress peer);
+
     CompletionStage<List<Game>> listGames(InetSocketAddress peer);
 
     /** The game's whole file tree. */
