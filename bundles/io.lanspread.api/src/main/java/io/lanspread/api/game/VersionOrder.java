@@ -1,4 +1,4 @@
-package io.lanspread.catalog.internal;
+package io.lanspread.api.game;
 
 import java.util.Comparator;
 
@@ -10,11 +10,12 @@ import java.util.Comparator;
  * equal by these rules but spelled differently (1.01 and 1.1, V1 and v1) fall back to plain string
  * order, so the ordering is consistent with {@link String#equals}. {@code null} sorts first.
  */
-final class VersionComparator implements Comparator<String> {
+public final class VersionOrder implements Comparator<String> {
 
-    static final VersionComparator INSTANCE = new VersionComparator();
+    /** The one order every part of lanspread uses to tell which version of a game is the newest. */
+    public static final VersionOrder NATURAL = new VersionOrder();
 
-    private VersionComparator() {
+    private VersionOrder() {
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.lanspread.catalog.internal;
+package io.lanspread.api.game;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,10 +9,10 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-class VersionComparatorTest {
+class VersionOrderTest {
 
     private static int cmp(String a, String b) {
-        return VersionComparator.INSTANCE.compare(a, b);
+        return VersionOrder.NATURAL.compare(a, b);
     }
 
     private static void assertNewer(String newer, String older) {
@@ -88,7 +88,7 @@ class VersionComparatorTest {
                 "20231101");
         List<String> shuffled = new ArrayList<>(expected);
         Collections.shuffle(shuffled, new Random(42));
-        shuffled.sort(VersionComparator.INSTANCE);
+        shuffled.sort(VersionOrder.NATURAL);
         assertThat(shuffled).containsExactlyElementsOf(expected);
     }
 

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
 import io.lanspread.api.game.Game;
+import io.lanspread.api.game.VersionOrder;
 import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.api.peer.RemoteGame;
@@ -133,7 +134,7 @@ public final class PeerGameDb implements PeerDirectory {
     private static RemoteGame newest(Map<String, Game> holders) {
         String newest = null;
         for (Game game : holders.values()) {
-            if (newest == null || VersionComparator.INSTANCE.compare(game.version(), newest) > 0) {
+            if (newest == null || VersionOrder.NATURAL.compare(game.version(), newest) > 0) {
                 newest = game.version();
             }
         }
@@ -170,7 +171,7 @@ public final class PeerGameDb implements PeerDirectory {
                 continue;
             }
             byId.merge(game.id(), game,
-                    (a, b) -> VersionComparator.INSTANCE.compare(b.version(), a.version()) > 0 ? b : a);
+                    (a, b) -> VersionOrder.NATURAL.compare(b.version(), a.version()) > 0 ? b : a);
         }
         List<Game> sorted = new ArrayList<>(byId.values());
         sorted.sort(Comparator.comparing(Game::id));

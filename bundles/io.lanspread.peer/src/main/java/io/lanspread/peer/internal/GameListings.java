@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import io.lanspread.api.control.GameListing;
 import io.lanspread.api.game.Game;
+import io.lanspread.api.game.VersionOrder;
 import io.lanspread.api.peer.RemoteGame;
 
 /** Merges the local library with what the peers have, by game id. */
@@ -37,7 +38,7 @@ final class GameListings {
     }
 
     private static GameListing listing(Game local, RemoteGame remote) {
-        Comparator<String> versions = VersionComparator.NATURAL;
+        Comparator<String> versions = VersionOrder.NATURAL;
         Game newest;
         if (local == null) {
             newest = remote.game();

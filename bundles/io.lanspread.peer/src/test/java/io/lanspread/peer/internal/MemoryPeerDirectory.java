@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.lanspread.api.game.Game;
+import io.lanspread.api.game.VersionOrder;
 import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.api.peer.RemoteGame;
@@ -76,7 +77,7 @@ final class MemoryPeerDirectory implements PeerDirectory {
         for (PeerInfo p : peers()) {
             for (Game g : p.games()) {
                 RemoteGame known = newest.get(g.id());
-                int c = known == null ? 1 : VersionComparator.NATURAL.compare(g.version(), known.game().version());
+                int c = known == null ? 1 : VersionOrder.NATURAL.compare(g.version(), known.game().version());
                 if (c > 0) {
                     newest.put(g.id(), new RemoteGame(g, List.of(p.peerId())));
                 } else if (c == 0) {
