@@ -75,6 +75,13 @@ public final class MessageCodec {
         ObjectNode n = mapper.createObjectNode();
         if (request instanceof Request.Ping) {
             n.put("type", "ping");
+        } else if (request instanceof Request.Hello r) {
+            n.put("type", "hello").put("name", r.name()).put("listenPort", r.listenPort())
+                    .put("libraryRevision", r.libraryRevision());
+        } else if (request instanceof Request.LibraryChanged r) {
+            n.put("type", "libraryChanged").put("libraryRevision", r.libraryRevision());
+        } else if (request instanceof Request.Goodbye) {
+            n.put("type", "goodbye");
         } else if (request instanceof Request.ListGames) {
             n.put("type", "listGames");
         } else if (request instanceof Request.GetGame r) {
@@ -100,6 +107,8 @@ public final class MessageCodec {
         if (response instanceof Response.Pong r) {
             n.put("type", "pong").put("peerId", r.peerId()).put("name", r.name())
                     .put("protocolVersion", r.protocolVersion()).put("libraryRevision", r.libraryRevision());
+        } else if (response instanceof Response.Ack) {
+            n.put("type", "ack");
         } else if (response instanceof Response.Games r) {
             n.put("type", "games");
             ArrayNode games = n.putArray("games");
@@ -179,6 +188,12 @@ public final class MessageCodec {
         switch (type) {
             case "ping":
                 return new Request.Ping();
+            case "hello":
+                return new Request.Hello(text(n, "name"), port(n, "listenPort"), nonNegativeLong(n, "libraryRevision"));
+            case "libraryChanged":
+                return new Request.LibraryChanged(nonNegativeLong(n, "libraryRevision"));
+            case "goodbye":
+                return new Request.Goodbye();
             case "listGames":
                 return new Request.ListGames();
             case "getGame":
@@ -205,6 +220,8 @@ public final class MessageCodec {
             case "pong":
                 return new Response.Pong(id(n, "peerId"), text(n, "name"), intValue(n, "protocolVersion"),
                         nonNegativeLong(n, "libraryRevision"));
+            case "ack":
+                return new Response.Ack();
             case "games":
                 return new Response.Games(list(n, "games", this::game));
             case "gameFiles":
@@ -326,6 +343,19 @@ public final class MessageCodec {
             throw new ProtocolException("missing or non-integer field '" + field + "'");
         }
         return v.intValue();
+    }
+
+    /** A UDP port, 1 to 65535. */
+    private static int port(JsonNode n, String field) throws ProtocolException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new ProtocolException("missing or non-integer field '" + field + "'");
+        }
+        int port = v.intValue();
+        if (port < 1 || port > Protocol.MAX_PORT) {
+            throw new ProtocolException("field '" + field + "' is not a port: " + port);
+        }
+        return port;
     }
 
     /** The {@code length} of a chunk starting at {@code offset}. */

@@ -21,6 +21,9 @@ public final class Protocol {
     /** Largest chunk a peer may ask for in one {@link Request.GetGameFileChunk} (16 MiB). */
     public static final int MAX_CHUNK_LENGTH = 16 * 1024 * 1024;
 
+    /** Largest UDP port a peer may announce. */
+    public static final int MAX_PORT = 65_535;
+
     private Protocol() {
     }
 }

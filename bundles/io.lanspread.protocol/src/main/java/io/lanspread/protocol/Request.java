@@ -9,6 +9,35 @@ public sealed interface Request {
     record Ping() implements Request {
     }
 
+    /**
+     * Introduces the caller: it listens on {@code listenPort} (at the address it connects from) and its library
+     * is at {@code libraryRevision}; answered by {@link Response.Pong}, like a ping.
+     */
+    record Hello(String name, int listenPort, long libraryRevision) implements Request {
+        public Hello {
+            Objects.requireNonNull(name, "name");
+            if (listenPort < 1 || listenPort > Protocol.MAX_PORT) {
+                throw new IllegalArgumentException("invalid listen port " + listenPort);
+            }
+            if (libraryRevision < 0) {
+                throw new IllegalArgumentException("negative library revision " + libraryRevision);
+            }
+        }
+    }
+
+    /** Tells the peer that the caller's library changed; answered by {@link Response.Ack}. */
+    record LibraryChanged(long libraryRevision) implements Request {
+        public LibraryChanged {
+            if (libraryRevision < 0) {
+                throw new IllegalArgumentException("negative library revision " + libraryRevision);
+            }
+        }
+    }
+
+    /** Tells the peer that the caller is shutting down; answered by {@link Response.Ack}. */
+    record Goodbye() implements Request {
+    }
+
     /** Asks for the peer's complete games; answered by {@link Response.Games}. */
     record ListGames() implements Request {
     }

@@ -17,6 +17,10 @@ public sealed interface Response {
         }
     }
 
+    /** A notice ({@link Request.LibraryChanged}, {@link Request.Goodbye}) was received. */
+    record Ack() implements Response {
+    }
+
     /** The peer's complete games. */
     record Games(List<Game> games) implements Response {
         public Games {

@@ -4,7 +4,7 @@
  * transports feed bytes in and write the encoded frames out. See {@code docs/protocol.md}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.lanspread.protocol;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,6 +25,9 @@ class MessageCodecTest {
     @Test
     void requestsRoundTrip() throws Exception {
         List<Request> requests = List.of(new Request.Ping(), new Request.ListGames(), new Request.GetGame("quake"),
+                new Request.Hello("LAN box", 42420, 12), new Request.Hello("", 1, 0),
+                new Request.Hello("ü", Protocol.MAX_PORT, Long.MAX_VALUE),
+                new Request.LibraryChanged(0), new Request.LibraryChanged(Long.MAX_VALUE), new Request.Goodbye(),
                 new Request.GetGameFileData("quake", "id1/pak0.pak"),
                 new Request.GetGameFileChunk("quake", "id1/pak0.pak", 524_288L * 7, 524_288),
                 new Request.GetGameFileChunk("quake", "ä ö/ü.dat", Long.MAX_VALUE - 10, 10));
@@ -37,6 +40,7 @@ class MessageCodecTest {
     void responsesRoundTrip() throws Exception {
         List<Response> responses = List.of(
                 new Response.Pong("ab12", "LAN box", Protocol.VERSION, 42),
+                new Response.Ack(),
                 new Response.Games(List.of(new Game("quake", "Quake", "1.09", 123), new Game("doom", "Doom", "", 0))),
                 new Response.Games(List.of()),
                 new Response.GameFiles("quake", List.of(new GameFile("id1", 0, true), new GameFile("id1/pak0.pak", 18_689_235, false))),
@@ -58,6 +62,16 @@ class MessageCodecTest {
         assertThat(length).isEqualTo(frame.length - 4);
         String json = new String(frame, 4, length, StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"type\":\"getGame\",\"gameId\":\"ü\"}");
+    }
+
+    @Test
+    void noticesHaveTheDocumentedJson() {
+        assertThat(json(codec.encode(new Request.Hello("lan-box", 42420, 12))))
+                .isEqualTo("{\"type\":\"hello\",\"name\":\"lan-box\",\"listenPort\":42420,\"libraryRevision\":12}");
+        assertThat(json(codec.encode(new Request.LibraryChanged(13))))
+                .isEqualTo("{\"type\":\"libraryChanged\",\"libraryRevision\":13}");
+        assertThat(json(codec.encode(new Request.Goodbye()))).isEqualTo("{\"type\":\"goodbye\"}");
+        assertThat(json(codec.encode(new Response.Ack()))).isEqualTo("{\"type\":\"ack\"}");
     }
 
     @Test
@@ -132,6 +146,24 @@ class MessageCodecTest {
             "{\"type\":\"getGameFileChunk\",\"gameId\":\"g\",\"path\":\"p\",\"offset\":\"0\",\"length\":1}",
             "{\"type\":\"getGameFileChunk\",\"gameId\":\"g\",\"path\":\"p\",\"offset\":99999999999999999999,\"length\":1}",
             "{\"type\":\"getGameFileChunk\",\"gameId\":\"g\",\"path\":\"p\",\"offset\":9223372036854775807,\"length\":1}",
+            "{\"type\":\"hello\",\"listenPort\":42420,\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":7,\"listenPort\":42420,\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":0,\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":-1,\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":65536,\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":4294967297,\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":42420.5,\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":\"42420\",\"libraryRevision\":1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":42420}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":42420,\"libraryRevision\":-1}",
+            "{\"type\":\"hello\",\"name\":\"n\",\"listenPort\":42420,\"libraryRevision\":1.0}",
+            "{\"type\":\"libraryChanged\"}",
+            "{\"type\":\"libraryChanged\",\"libraryRevision\":-1}",
+            "{\"type\":\"libraryChanged\",\"libraryRevision\":\"3\"}",
+            "{\"type\":\"libraryChanged\",\"libraryRevision\":null}",
+            "{\"type\":\"libraryChanged\",\"libraryRevision\":99999999999999999999}",
+            "{\"type\":\"Goodbye\"}", "{\"type\":\"ack\"}",
     })
     void malformedRequestsAreRejected(String json) {
         assertThatThrownBy(() -> codec.decodeRequest(json.getBytes(StandardCharsets.UTF_8)))
@@ -170,7 +202,7 @@ class MessageCodecTest {
             "{\"type\":\"gameNotFound\"}",
             "{\"type\":\"error\",\"code\":\"NOPE\",\"message\":\"m\"}", "{\"type\":\"error\",\"code\":\"BAD_REQUEST\"}",
             "{\"type\":\"error\",\"code\":\"bad_request\",\"message\":\"m\"}",
-            "{\"type\":\"ping\"}",
+            "{\"type\":\"ping\"}", "{\"type\":\"goodbye\"}", "{\"type\":\"ACK\"}",
     })
     void malformedResponsesAreRejected(String json) {
         assertThatThrownBy(() -> codec.decodeResponse(json.getBytes(StandardCharsets.UTF_8)))
@@ -197,6 +229,11 @@ class MessageCodecTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Response.Chunk("p", 0, 1, "zz")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Response.FileData("p", -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Request.Hello("n", 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Request.Hello("n", 65_536, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Request.Hello("n", 1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Request.Hello(null, 1, 1)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new Request.LibraryChanged(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -205,6 +242,10 @@ class MessageCodecTest {
         assertThat(MessageCodec.isSha256Hex(SHA.toUpperCase())).isFalse();
         assertThat(MessageCodec.isSha256Hex(SHA.substring(1))).isFalse();
         assertThat(MessageCodec.isSha256Hex(null)).isFalse();
+    }
+
+    private static String json(byte[] frame) {
+        return new String(frame, 4, frame.length - 4, StandardCharsets.UTF_8);
     }
 
     private static byte[] frame(byte[] json) {

@@ -1,8 +1,11 @@
 package io.lanspread.transport.quic.internal;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.quic.QuicChannel;
 
 /**
@@ -16,8 +19,18 @@ record PeerConnection(InetSocketAddress address, Channel datagram, QuicChannel q
         return quic.isActive();
     }
 
-    void close() {
-        quic.close();
-        datagram.close();
+    /**
+     * Closes the connection with an application close (code 0), so that the peer learns of it at once, then
+     * the UDP socket once the close was sent.
+     *
+     * @return completes when the socket is closed
+     */
+    ChannelFuture close() {
+        try {
+            quic.close(true, 0, Unpooled.EMPTY_BUFFER).addListener(f -> datagram.close());
+        } catch (RejectedExecutionException e) { // the event loops are gone already
+            datagram.close();
+        }
+        return datagram.closeFuture();
     }
 }

@@ -2,9 +2,8 @@ package io.lanspread.transport.quic.internal;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,11 +15,10 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -35,7 +33,6 @@ import io.lanspread.api.transport.PeerHello;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
 import io.lanspread.protocol.MessageCodec;
-import io.lanspread.protocol.Protocol;
 import io.lanspread.protocol.Request;
 import io.lanspread.protocol.Response;
 import io.netty.bootstrap.Bootstrap;
@@ -52,17 +49,16 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Requests to peers over QUIC. One connection per remote address, reused and re-created when it broke.
- * Any certificate is accepted in the handshake (peers are self-signed); the id derived from it is remembered
- * and a {@code Pong} claiming another peer id fails with {@link Reason#PROTOCOL}.
+ * The client presents this peer's certificate, so servers can attribute its notices to its peer id. Any
+ * server certificate is accepted in the handshake (peers are self-signed); the id derived from it is
+ * remembered and a {@code Pong} claiming another peer id fails with {@link Reason#PROTOCOL}.
  */
 @Component(name = "io.lanspread.transport.quic.client", service = PeerClient.class)
 @Designate(ocd = QuicPeerClient.Config.class)
@@ -70,8 +66,11 @@ public final class QuicPeerClient implements PeerClient {
 
     @ObjectClassDefinition(name = "lanspread QUIC client")
     public @interface Config {
-        @AttributeDefinition(description = "Timeout of ping, listGames and getGame, in seconds")
+        @AttributeDefinition(description = "Timeout of ping, hello, listGames and getGame, in seconds")
         int request_timeout_seconds() default 10;
+
+        @AttributeDefinition(description = "Timeout of libraryChanged and goodbye (connecting included), in seconds")
+        int notice_timeout_seconds() default 2;
 
         @AttributeDefinition(description = "Timeout of one chunk request, in seconds")
         int chunk_timeout_seconds() default 30;
@@ -87,28 +86,34 @@ public final class QuicPeerClient implements PeerClient {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerClient.class);
+    private static final long CLOSE_WAIT_MILLIS = 1000;
 
     private final MessageCodec codec = new MessageCodec();
     private final Map<InetSocketAddress, CompletableFuture<PeerConnection>> connections = new ConcurrentHashMap<>();
     private final EventLoopGroup group;
     private final ExecutorService executor;
     private final QuicSslContext ssl;
+    private final String name;
     private final Duration requestTimeout;
+    private final Duration noticeTimeout;
     private final Duration chunkTimeout;
     private final Duration fileIdleTimeout;
     private final int connectTimeoutMillis;
 
     @Activate
-    public QuicPeerClient(Config config) {
+    public QuicPeerClient(Config config, @Reference TlsIdentity identity) {
+        this(config, TlsContexts.client(identity), identity.name());
+    }
+
+    /** With any TLS context (tests use one without a client certificate). */
+    QuicPeerClient(Config config, QuicSslContext ssl, String name) {
+        this.ssl = ssl;
+        this.name = name;
         requestTimeout = Duration.ofSeconds(Math.max(1, config.request_timeout_seconds()));
+        noticeTimeout = Duration.ofSeconds(Math.max(1, config.notice_timeout_seconds()));
         chunkTimeout = Duration.ofSeconds(Math.max(1, config.chunk_timeout_seconds()));
         fileIdleTimeout = Duration.ofSeconds(Math.max(1, config.file_idle_timeout_seconds()));
         connectTimeoutMillis = (int) TimeUnit.SECONDS.toMillis(Math.max(1, config.connect_timeout_seconds()));
-        ssl = QuicSslContextBuilder.forClient()
-                .trustManager(InsecureTrustManagerFactory.INSTANCE) // identity is checked against the peer id
-                .endpointIdentificationAlgorithm(null)
-                .applicationProtocols(Protocol.ALPN)
-                .build();
         group = new MultiThreadIoEventLoopGroup(Math.max(1, config.event_loop_threads()),
                 new DefaultThreadFactory("lanspread-quic-client", true), NioIoHandler.newFactory());
         // callers may block in callbacks, so the pool grows instead of queueing
@@ -118,8 +123,20 @@ public final class QuicPeerClient implements PeerClient {
 
     @Deactivate
     void deactivate() {
-        connections.values().forEach(f -> f.thenAccept(PeerConnection::close));
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (CompletableFuture<PeerConnection> f : connections.values()) {
+            PeerConnection connection = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+            if (connection != null) {
+                closing.add(connection.close());
+            } else {
+                f.thenAccept(PeerConnection::close); // still connecting: the group's shutdown ends it
+            }
+        }
         connections.clear();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        for (ChannelFuture f : closing) { // lets the close reach the peers before the event loops stop
+            f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
         Threads.shutdown(group); // fails what is in flight; those completions still run on the executor
         Threads.shutdown(executor);
     }
@@ -139,6 +156,50 @@ public final class QuicPeerClient implements PeerClient {
             }
         });
         return hello;
+    }
+
+    @Override
+    public CompletionStage<PeerHello> hello(InetSocketAddress peer, int listenPort, long libraryRevision) {
+        Request.Hello request;
+        try {
+            request = new Request.Hello(name, listenPort, libraryRevision);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
+        }
+        CompletableFuture<PeerHello> hello = request(peer, request, requestTimeout, false,
+                (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Pong.class,
+                        pong -> hello(pong, connection)));
+        hello.whenComplete((h, e) -> {
+            if (e instanceof PeerRequestException p && p.reason() == Reason.TIMEOUT) {
+                drop(peer); // as for ping
+            }
+        });
+        return hello;
+    }
+
+    @Override
+    public CompletionStage<Void> libraryChanged(InetSocketAddress peer, long libraryRevision) {
+        Request.LibraryChanged request;
+        try {
+            request = new Request.LibraryChanged(libraryRevision);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
+        }
+        return notice(peer, request);
+    }
+
+    /** Bounded by the notice timeout; the connection to the peer is closed afterwards, whatever the outcome. */
+    @Override
+    public CompletionStage<Void> goodbye(InetSocketAddress peer) {
+        CompletableFuture<Void> ack = notice(peer, new Request.Goodbye());
+        ack.whenComplete((v, e) -> drop(peer));
+        return ack;
+    }
+
+    private CompletableFuture<Void> notice(InetSocketAddress peer, Request request) {
+        return request(peer, request, noticeTimeout, false,
+                (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Ack.class,
+                        ack -> null));
     }
 
     @Override
@@ -344,15 +405,8 @@ public final class QuicPeerClient implements PeerClient {
     }
 
     private static String certificatePeerId(QuicChannel quic) {
-        try {
-            Certificate[] chain = quic.sslEngine().getSession().getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
-                throw new PeerRequestException(Reason.PROTOCOL, "the peer presented no X.509 certificate");
-            }
-            return PeerIds.peerId(cert);
-        } catch (SSLPeerUnverifiedException e) {
-            throw new PeerRequestException(Reason.PROTOCOL, "the peer presented no certificate", e);
-        }
+        return CallerIdentity.of(quic).orElseThrow(() -> new PeerRequestException(Reason.PROTOCOL,
+                "the peer presented no X.509 certificate"));
     }
 
     private static PeerRequestException unreachable(InetSocketAddress peer, Throwable error) {
@@ -364,6 +418,7 @@ public final class QuicPeerClient implements PeerClient {
         return new PeerRequestException(Reason.UNREACHABLE, "cannot connect to " + peer + ": " + cause, cause);
     }
 
+    /** Closes the connection to {@code peer}, if any; the next request makes a new one. */
     private void drop(InetSocketAddress peer) {
         CompletableFuture<PeerConnection> f = connections.remove(peer);
         if (f != null) {

@@ -1,6 +1,12 @@
 package io.lanspread.transport.quic.internal;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -10,6 +16,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -17,11 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.transport.PeerNoticeListener;
 import io.lanspread.api.transport.PeerServer;
 import io.lanspread.protocol.MessageCodec;
 import io.lanspread.protocol.Protocol;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -29,15 +40,16 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
-import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * Serves this peer's library over QUIC: one bidirectional stream per request (see docs/protocol.md).
- * Disk reads and hashing run on a blocking executor, never on the event loop.
+ * Disk reads and hashing run on a blocking executor, never on the event loop. Notices from other peers go to
+ * the {@link PeerNoticeListener} services, on that executor. Stopping closes every connection with an
+ * application close, so that clients notice at once instead of after the idle timeout.
  */
 @Component(name = "io.lanspread.transport.quic.server", service = PeerServer.class)
 @Designate(ocd = QuicPeerServer.Config.class)
@@ -56,7 +68,10 @@ public final class QuicPeerServer implements PeerServer {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerServer.class);
+    private static final long CLOSE_WAIT_MILLIS = 2000;
 
+    private final List<PeerNoticeListener> noticeListeners = new CopyOnWriteArrayList<>();
+    private final Set<QuicChannel> connections = ConcurrentHashMap.newKeySet();
     private final EventLoopGroup group;
     private final ExecutorService blocking;
     private final Channel channel;
@@ -71,13 +86,18 @@ public final class QuicPeerServer implements PeerServer {
                 Threads.named("lanspread-quic-server-io"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         try {
-            RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking);
-            QuicSslContext ssl = QuicSslContextBuilder.forServer(identity.privateKey(), null, identity.certificate())
-                    .applicationProtocols(Protocol.ALPN)
-                    .build();
+            RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
+                    new NoticeListeners(noticeListeners));
             ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder())
-                    .sslContext(ssl)
+                    .sslContext(TlsContexts.server(identity))
                     .tokenHandler(null) // no address-validation retry: one round trip less on a LAN
+                    .handler(new ChannelInitializer<QuicChannel>() {
+                        @Override
+                        protected void initChannel(QuicChannel connection) {
+                            connections.add(connection);
+                            connection.closeFuture().addListener(f -> connections.remove(connection));
+                        }
+                    })
                     .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                         @Override
@@ -98,11 +118,40 @@ public final class QuicPeerServer implements PeerServer {
         LOG.info("QUIC server listening on {}", localAddress);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeNoticeListener")
+    void addNoticeListener(PeerNoticeListener listener) {
+        noticeListeners.add(listener);
+    }
+
+    void removeNoticeListener(PeerNoticeListener listener) {
+        noticeListeners.remove(listener);
+    }
+
     @Deactivate
     void deactivate() {
+        closeConnections();
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         Threads.shutdown(group);
         Threads.shutdown(blocking);
+    }
+
+    /** Application close (code 0) on every connection, waiting a bounded time for the close to be sent. */
+    private void closeConnections() {
+        List<ChannelFuture> closing = new ArrayList<>();
+        for (QuicChannel connection : connections) {
+            closing.add(connection.close(true, 0,
+                    Unpooled.copiedBuffer("server shutting down", StandardCharsets.US_ASCII)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Open connections from clients (for tests). */
+    int connectionCount() {
+        return connections.size();
     }
 
     @Override

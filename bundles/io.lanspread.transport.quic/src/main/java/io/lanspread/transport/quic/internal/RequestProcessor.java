@@ -1,6 +1,7 @@
 package io.lanspread.transport.quic.internal;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -27,11 +29,14 @@ import io.lanspread.protocol.Request;
 import io.lanspread.protocol.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
  * Answers requests on the blocking executor. Serves only games the library lists, and only files reached
  * through {@link LocalLibrary#resolve} that are regular files inside the game's folder (links followed).
+ * Notices (hello, libraryChanged, goodbye) are answered and passed to the listeners one at a time in arrival
+ * order, attributed to the peer id proven by the caller's client certificate.
  */
 final class RequestProcessor {
 
@@ -50,21 +55,31 @@ final class RequestProcessor {
     private final LocalIdentity identity;
     private final MessageCodec codec;
     private final Executor executor;
+    private final Executor notices;
+    private final NoticeListeners listeners;
 
-    RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor) {
+    RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor,
+            NoticeListeners listeners) {
         this.library = library;
         this.identity = identity;
         this.codec = codec;
         this.executor = executor;
+        this.notices = new SerialExecutor(executor);
+        this.listeners = listeners;
     }
 
     MessageCodec codec() {
         return codec;
     }
 
+    /** Called on the event loop, in the order the requests arrived. */
     void handle(QuicStreamChannel stream, Request request) {
         try {
-            executor.execute(() -> serve(stream, request));
+            if (isNotice(request)) {
+                notices.execute(() -> notice(stream, request));
+            } else {
+                executor.execute(() -> serve(stream, request));
+            }
         } catch (RejectedExecutionException e) {
             stream.close(); // shutting down
         }
@@ -82,10 +97,49 @@ final class RequestProcessor {
                 });
     }
 
+    private static boolean isNotice(Request request) {
+        return request instanceof Request.Hello || request instanceof Request.LibraryChanged
+                || request instanceof Request.Goodbye;
+    }
+
+    private void notice(QuicStreamChannel stream, Request request) {
+        QuicChannel connection = stream.parent();
+        Optional<String> caller = CallerIdentity.of(connection);
+        if (caller.isEmpty()) {
+            reply(stream, new Response.Error(ErrorCode.BAD_REQUEST,
+                    "a notice needs a client certificate: the caller presented none"));
+            return;
+        }
+        String peerId = caller.get();
+        try {
+            if (request instanceof Request.Hello r) {
+                InetSocketAddress remote = (InetSocketAddress) connection.remoteSocketAddress();
+                reply(stream, pong());
+                if (remote != null) { // null once the connection closed
+                    listeners.introduced(peerId, r.name(), new InetSocketAddress(remote.getAddress(), r.listenPort()),
+                            r.libraryRevision());
+                }
+            } else if (request instanceof Request.LibraryChanged r) {
+                reply(stream, new Response.Ack());
+                listeners.libraryChanged(peerId, r.libraryRevision());
+            } else if (request instanceof Request.Goodbye) {
+                reply(stream, new Response.Ack());
+                listeners.goodbye(peerId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("handling {} from {} failed", request, peerId, e);
+            stream.close();
+        }
+    }
+
+    private Response.Pong pong() {
+        return new Response.Pong(identity.peerId(), identity.name(), Protocol.VERSION, library.revision());
+    }
+
     private void serve(QuicStreamChannel stream, Request request) {
         try {
             if (request instanceof Request.Ping) {
-                reply(stream, new Response.Pong(identity.peerId(), identity.name(), Protocol.VERSION, library.revision()));
+                reply(stream, pong());
             } else if (request instanceof Request.ListGames) {
                 reply(stream, new Response.Games(library.games()));
             } else if (request instanceof Request.GetGame r) {
@@ -169,8 +223,7 @@ final class RequestProcessor {
     /** Opens a listed game's regular file for reading, refusing anything outside the game's folder. */
     private FileChannel open(String gameId, String path) throws IOException, FileNotServed {
         requireListed(gameId);
-        refuseObviouslyUnsafe(path);
-        Path file = library.resolve(gameId, path);
+        Path file = library.resolve(gameId, path); // the one place that validates paths
         if (!Files.exists(file)) {
             throw new FileNotServed("no such file: " + path);
         }
@@ -182,17 +235,5 @@ final class RequestProcessor {
             throw new UnsafePathException("path leads outside the game folder: " + path);
         }
         return FileChannel.open(file.toRealPath(LinkOption.NOFOLLOW_LINKS), StandardOpenOption.READ);
-    }
-
-    /** Belt and braces: the library checks paths too, but these are never acceptable. */
-    private static void refuseObviouslyUnsafe(String path) {
-        if (path.startsWith("/") || path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0 || path.matches("^[A-Za-z]:.*")) {
-            throw new UnsafePathException("not a relative path: " + path);
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.equals("..")) {
-                throw new UnsafePathException("path contains '..': " + path);
-            }
-        }
     }
 }

@@ -74,7 +74,7 @@ class QuicTransportTest {
         server = server(identity, 0);
         address = new InetSocketAddress("127.0.0.1", server.localAddress().getPort());
         client = new QuicPeerClient(Configs.of(QuicPeerClient.Config.class,
-                Map.of("request.timeout.seconds", 3, "connect.timeout.seconds", 2)));
+                Map.of("request.timeout.seconds", 3, "connect.timeout.seconds", 2)), identity(tmp.resolve("client-state")));
     }
 
     @AfterEach
@@ -296,6 +296,27 @@ class QuicTransportTest {
         }
         assertThat(hello).isNotNull();
         assertThat(hello.peerId()).isEqualTo(identity.peerId());
+    }
+
+    @Test
+    void stoppingTheServerClosesClientConnectionsAtOnce() throws Exception {
+        get(client.ping(address));
+        PeerConnection connection = client.connectionTo(address);
+        assertThat(connection.isActive()).isTrue();
+        server.deactivate();
+        server = null;
+        // far below the 30 s idle timeout: the client learnt of the close from the server's CONNECTION_CLOSE
+        assertThat(Poll.until(() -> !connection.isActive(), Duration.ofSeconds(5))).isTrue();
+        assertThat(client.connectionTo(address)).isNull();
+    }
+
+    @Test
+    void stoppingTheClientClosesItsConnectionsAtTheServer() throws Exception {
+        get(client.ping(address));
+        assertThat(server.connectionCount()).isEqualTo(1);
+        client.deactivate();
+        client = null;
+        assertThat(Poll.until(() -> server.connectionCount() == 0, Duration.ofSeconds(5))).isTrue();
     }
 
     @Test
