@@ -8,10 +8,15 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,6 +25,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -29,12 +37,15 @@ import org.slf4j.LoggerFactory;
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
 import io.lanspread.api.game.GameNotFoundException;
+import io.lanspread.api.game.LibraryListener;
 import io.lanspread.api.game.LocalLibrary;
 
 /**
- * The local library: scans the game directory at activation, periodically and on {@link #rescan()}, and
- * publishes each result as an immutable snapshot. Readers never wait for a scan. A change of the game
- * directory through Config Admin takes effect in place (the service stays registered).
+ * The local library: scans the game directory at activation, shortly after a watched change settles,
+ * periodically (the fallback) and on {@link #rescan()}, and publishes each result as an immutable
+ * snapshot. Readers never wait for a scan. A change of the game directory through Config Admin takes
+ * effect in place (the service stays registered, the watcher moves). Every {@link LibraryListener}
+ * service is told about each new revision on this component's own notification thread.
  */
 @Component(name = GameLibrary.PID, service = LocalLibrary.class)
 @Designate(ocd = GameLibrary.Config.class)
@@ -44,6 +55,12 @@ public final class GameLibrary implements LocalLibrary {
 
     /** Periodic scans re-walk a game whose version.ini looks unchanged after this many intervals. */
     private static final int CACHE_INTERVALS = 10;
+
+    /** Watch-driven scans re-read the touched games; the others' cached results may be this old. */
+    private static final Duration WATCH_CACHE_AGE = Duration.ofMinutes(5);
+
+    /** A folder that never settles (a game writing its logs) is still scanned this often. */
+    private static final Duration MAX_DEFER = Duration.ofSeconds(5);
 
     @ObjectClassDefinition(name = "lanspread game library",
             description = "The folder whose subfolders holding a version.ini are shared as games.")
@@ -55,6 +72,14 @@ public final class GameLibrary implements LocalLibrary {
         @AttributeDefinition(name = "Rescan interval (seconds)",
                 description = "How often the game directory is scanned again; 0 or less turns periodic scans off.")
         long rescan_interval_seconds() default 30;
+
+        @AttributeDefinition(name = "Watch the game directory",
+                description = "Rescan a game shortly after its files change (inotify); periodic scans stay as the fallback.")
+        boolean watch_enabled() default true;
+
+        @AttributeDefinition(name = "Quiet period (milliseconds)",
+                description = "How long a game folder must be left alone after a change before it is scanned again.")
+        long watch_quiet_millis() default 400;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(GameLibrary.class);
@@ -63,48 +88,78 @@ public final class GameLibrary implements LocalLibrary {
     private final AtomicLong tickets = new AtomicLong();
     private final AtomicReference<LibrarySnapshot> snapshot;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService watchThread;
+    private final ExecutorService notifier;
+    private final List<LibraryListener> listeners = new CopyOnWriteArrayList<>();
+    private final QuietPeriod settling;
     private volatile Path gamesDir;
     private volatile Duration cacheAge = Duration.ZERO;
     private ScheduledFuture<?> periodic; // guarded by this
     private long intervalSeconds = Long.MIN_VALUE; // guarded by this
+    private LibraryWatcher watcher; // guarded by this
+    private long lastAnnounced = Long.MIN_VALUE; // notifier thread only
 
     @Activate
     public GameLibrary(Config config) {
         gamesDir = directoryOf(config);
         // seeded with the clock so that the revision keeps growing across restarts of this peer
         snapshot = new AtomicReference<>(LibrarySnapshot.of(gamesDir, List.of(), System.currentTimeMillis(), 0));
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "lanspread-catalog-scan");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(named("lanspread-catalog-scan"));
+        watchThread = Executors.newSingleThreadExecutor(named("lanspread-catalog-watch"));
+        notifier = Executors.newSingleThreadExecutor(named("lanspread-catalog-notify"));
+        settling = new QuietPeriod(quietOf(config), MAX_DEFER);
         createDirectory(gamesDir);
-        scan(Duration.ZERO);
+        scan(Duration.ZERO, Set.of());
         schedule(config.rescan_interval_seconds());
+        watch(config.watch_enabled());
     }
 
     @Modified
     void modified(Config config) {
         Path dir = directoryOf(config);
+        settling.setTimes(quietOf(config), MAX_DEFER);
         if (!dir.equals(gamesDir)) {
             LOG.info("game directory changed from {} to {}", gamesDir, dir);
             gamesDir = dir;
             createDirectory(dir);
-            scan(Duration.ZERO);
+            scan(Duration.ZERO, Set.of());
         }
         schedule(config.rescan_interval_seconds());
+        watch(config.watch_enabled());
     }
 
     @Deactivate
     void deactivate() {
-        scheduler.shutdownNow();
+        synchronized (this) {
+            if (watcher != null) {
+                watcher.close();
+                watcher = null;
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ExecutorService executor : List.of(watchThread, scheduler, notifier)) {
+            executor.shutdownNow();
+        }
         try {
-            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("library scan did not stop within 5 s");
+            for (ExecutorService executor : List.of(watchThread, scheduler, notifier)) {
+                if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    LOG.warn("library threads did not stop within 5 s");
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Reference(name = "listener", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeListener")
+    void addListener(LibraryListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(LibraryListener listener) {
+        listeners.remove(listener);
     }
 
     @Override
@@ -147,14 +202,31 @@ public final class GameLibrary implements LocalLibrary {
 
     @Override
     public void rescan() {
-        scan(Duration.ZERO);
+        scan(Duration.ZERO, Set.of());
+    }
+
+    /** True while a watcher is registered on the game directory and reading its events. */
+    synchronized boolean watching() {
+        return watcher != null && watcher.ready() && watcher.root().equals(gamesDir);
+    }
+
+    /** A watch event touched this game folder: rescan it once it has been quiet for a while. */
+    void gameTouched(String gameId) {
+        if (settling.touch(gameId, System.nanoTime())) {
+            scanSettledLater(settling.quietNanos());
+        }
+    }
+
+    /** Watch events were lost: rescan every game once things are quiet. */
+    void everythingTouched() {
+        gameTouched(QuietPeriod.ALL);
     }
 
     /** Scans without holding a lock and publishes the result unless a later-started scan already did. */
-    private void scan(Duration maxCacheAge) {
+    private void scan(Duration maxCacheAge, Set<String> fresh) {
         long ticket = tickets.incrementAndGet();
         Path dir = gamesDir;
-        List<Game> games = scanner.scan(dir, maxCacheAge);
+        List<Game> games = scanner.scan(dir, maxCacheAge, fresh);
         while (true) {
             LibrarySnapshot current = snapshot.get();
             if (current.ticket() > ticket) {
@@ -164,9 +236,110 @@ public final class GameLibrary implements LocalLibrary {
             if (snapshot.compareAndSet(current, next)) {
                 if (next.revision() != current.revision()) {
                     LOG.info("library {}: {} games, revision {}", dir, games.size(), next.revision());
+                    announce(next.revision());
                 }
                 return;
             }
+        }
+    }
+
+    /** Hands the new revision to the listeners bound now, on the notifier (never the scanning caller). */
+    private void announce(long revision) {
+        List<LibraryListener> targets = List.copyOf(listeners);
+        if (targets.isEmpty()) {
+            return;
+        }
+        try {
+            notifier.execute(() -> deliver(revision, targets));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("revision {} not announced: shutting down", revision);
+        }
+    }
+
+    private void deliver(long revision, List<LibraryListener> targets) {
+        if (revision <= lastAnnounced) {
+            return; // a newer revision overtook this one; listeners only ever see revisions grow
+        }
+        lastAnnounced = revision;
+        for (LibraryListener listener : targets) {
+            if (!listeners.contains(listener)) {
+                continue; // unbound meanwhile
+            }
+            try {
+                listener.libraryChanged(revision);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("library listener {} failed on revision {}", listener, revision, e);
+            }
+        }
+    }
+
+    private synchronized void watch(boolean enabled) {
+        if (watcher != null && (!enabled || !watcher.root().equals(gamesDir))) {
+            watcher.close(); // its loop ends, freeing the watch thread for the next one
+            watcher = null;
+        }
+        if (!enabled || watcher != null) {
+            return;
+        }
+        LibraryWatcher.Sink sink = new LibraryWatcher.Sink() {
+            @Override
+            public void changed(String gameId) {
+                gameTouched(gameId);
+            }
+
+            @Override
+            public void everythingChanged() {
+                everythingTouched();
+            }
+
+            @Override
+            public void watching() {
+                // covers changes made between the last scan and the end of the registration
+                submitScan(() -> scan(watchCacheAge(), Set.of()));
+            }
+        };
+        try {
+            LibraryWatcher next = new LibraryWatcher(gamesDir, sink);
+            watchThread.execute(next::run);
+            watcher = next;
+        } catch (IOException | RejectedExecutionException e) {
+            LOG.warn("cannot watch {}: {}; relying on periodic scans", gamesDir, e.toString());
+        }
+    }
+
+    private void scanSettledLater(long delayNanos) {
+        try {
+            scheduler.schedule(this::scanSettled, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("settled scan not scheduled: shutting down");
+        }
+    }
+
+    private void scanSettled() {
+        QuietPeriod.Due due = settling.takeDue(System.nanoTime());
+        try {
+            if (due.keys().contains(QuietPeriod.ALL)) {
+                guarded(() -> scan(Duration.ZERO, Set.of()));
+            } else if (!due.keys().isEmpty()) {
+                guarded(() -> scan(watchCacheAge(), due.keys()));
+            }
+        } finally {
+            if (due.nextNanos() >= 0) {
+                scanSettledLater(due.nextNanos());
+            }
+        }
+    }
+
+    private Duration watchCacheAge() {
+        Duration periodicAge = cacheAge;
+        return periodicAge.compareTo(WATCH_CACHE_AGE) > 0 ? periodicAge : WATCH_CACHE_AGE;
+    }
+
+    private void submitScan(Runnable scan) {
+        try {
+            scheduler.execute(() -> guarded(scan));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("scan not submitted: shutting down");
         }
     }
 
@@ -188,14 +361,30 @@ public final class GameLibrary implements LocalLibrary {
     }
 
     private void periodicScan() {
+        guarded(() -> scan(cacheAge, Set.of()));
+    }
+
+    private void guarded(Runnable scan) {
         try {
-            scan(cacheAge);
+            scan.run();
         } catch (CancellationException e) {
             LOG.debug("scan stopped: shutting down");
         } catch (RuntimeException e) {
             // an escaping exception would silently end the periodic task
             LOG.warn("scan of {} failed", gamesDir, e);
         }
+    }
+
+    private static ThreadFactory named(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static Duration quietOf(Config config) {
+        return Duration.ofMillis(Math.max(0, config.watch_quiet_millis()));
     }
 
     private static Path directoryOf(Config config) {

@@ -53,6 +53,14 @@ final class LibraryScanner {
      * @return the games sorted by id
      */
     List<Game> scan(Path gamesDir, Duration maxAge) {
+        return scan(gamesDir, maxAge, Set.of());
+    }
+
+    /**
+     * @param fresh ids of game folders that are read again whatever their cache entry says (a watch
+     *              event saw something change inside)
+     */
+    List<Game> scan(Path gamesDir, Duration maxAge, Set<String> fresh) {
         List<Game> games = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(gamesDir)) {
@@ -62,7 +70,7 @@ final class LibraryScanner {
                     continue;
                 }
                 seen.add(folder);
-                scanFolder(folder, id, maxAge).ifPresent(games::add);
+                scanFolder(folder, id, fresh.contains(id) ? Duration.ZERO : maxAge).ifPresent(games::add);
             }
         } catch (NoSuchFileException e) {
             LOG.warn("game directory {} does not exist", gamesDir);

@@ -37,10 +37,19 @@ class GameLibraryTest {
     }
 
     private GameLibrary library(Path dir, long intervalSeconds) {
-        GameLibrary library = new GameLibrary(Configs.of(GameLibrary.Config.class,
-                Map.of("games_dir", dir.toString(), "rescan_interval_seconds", intervalSeconds)));
+        return library(Map.of("games_dir", dir.toString(), "rescan_interval_seconds", intervalSeconds));
+    }
+
+    private GameLibrary library(Map<String, ?> config) {
+        GameLibrary library = new GameLibrary(Configs.of(GameLibrary.Config.class, config));
         started.add(library);
         return library;
+    }
+
+    /** Only the periodic scan can see changes: the watcher is off. */
+    private GameLibrary periodicOnly(Path dir, long intervalSeconds) {
+        return library(Map.of("games_dir", dir.toString(), "rescan_interval_seconds", intervalSeconds,
+                "watch_enabled", false));
     }
 
     private GameLibrary library() {
@@ -63,6 +72,8 @@ class GameLibraryTest {
         GameLibrary.Config defaults = Configs.of(GameLibrary.Config.class, Map.of());
         assertThat(defaults.games_dir()).isEqualTo("games");
         assertThat(defaults.rescan_interval_seconds()).isEqualTo(30);
+        assertThat(defaults.watch_enabled()).isTrue();
+        assertThat(defaults.watch_quiet_millis()).isBetween(300L, 500L);
         assertThat(GameLibrary.PID).isEqualTo("io.lanspread.catalog");
     }
 
@@ -227,7 +238,7 @@ class GameLibraryTest {
 
     @Test
     void periodicScanPicksUpNewGames() throws IOException {
-        GameLibrary library = library(games, 1);
+        GameLibrary library = periodicOnly(games, 1);
         long revision = library.revision();
 
         game(games, "late", "1");
@@ -276,9 +287,9 @@ class GameLibraryTest {
 
     @Test
     void changingTheGameDirectoryAlsoSwitchesThePeriodicScan(@TempDir Path other) throws IOException {
-        GameLibrary library = library(games, 1);
+        GameLibrary library = periodicOnly(games, 1);
         library.modified(Configs.of(GameLibrary.Config.class,
-                Map.of("games_dir", other.toString(), "rescan_interval_seconds", 1L)));
+                Map.of("games_dir", other.toString(), "rescan_interval_seconds", 1L, "watch_enabled", false)));
 
         game(games, "old-dir-game", "1");
         game(other, "new-dir-game", "1");
