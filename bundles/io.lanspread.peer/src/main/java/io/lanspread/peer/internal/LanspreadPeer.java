@@ -54,16 +54,19 @@ import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerServer;
 
 /**
- * The orchestrator: runs every discovery backend, keeps the peer directory current and alive, answers
- * the UI's queries and commands, and reports what changes to the event listeners.
+ * The orchestrator: runs every discovery backend, keeps the peer directory current and alive, tells the
+ * other peers about this one (hello, library changes, goodbye), answers the UI's queries and commands, and
+ * reports what changes to the event listeners. Immediate: it must run whether or not a UI holds it.
  */
-@Component(name = LanspreadPeer.PID, service = PeerControl.class)
+@Component(name = LanspreadPeer.PID, service = PeerControl.class, immediate = true)
 @Designate(ocd = LanspreadPeer.Config.class)
 public final class LanspreadPeer implements PeerControl {
 
     static final String PID = "io.lanspread.peer";
 
     private static final Logger LOG = LoggerFactory.getLogger(LanspreadPeer.class);
+    /** How long a clean stop waits, in all, for the peers to take our goodbye. */
+    private static final Duration GOODBYE_WAIT = Duration.ofSeconds(1);
 
     @ObjectClassDefinition(name = "lanspread peer", description = "Discovery, peer liveness and commands")
     public @interface Config {
@@ -85,6 +88,9 @@ public final class LanspreadPeer implements PeerControl {
     private final ScheduledExecutorService scheduler;
     private final PeerTracker tracker;
     private final DiscoverySessions discovery;
+    private final PeerAnnouncer announcer;
+    private final NoticeRelay notices;
+    private final NoticeRelay.Target noticeTarget;
     private long advertisedRevision;
 
     @Activate
@@ -92,7 +98,8 @@ public final class LanspreadPeer implements PeerControl {
             @Reference(name = "directory") PeerDirectory directory, @Reference(name = "client") PeerClient client,
             @Reference(name = "server") PeerServer server, @Reference(name = "identity") LocalIdentity identity,
             @Reference(name = "downloads") DownloadManager downloads,
-            @Reference(name = "configAdmin") ConfigurationAdmin configAdmin, Config config) {
+            @Reference(name = "configAdmin") ConfigurationAdmin configAdmin,
+            @Reference(name = "notices") NoticeRelay notices, Config config) {
         this.library = library;
         this.directory = directory;
         this.client = client;
@@ -107,15 +114,21 @@ public final class LanspreadPeer implements PeerControl {
             t.setDaemon(true);
             return t;
         });
-        this.tracker = new PeerTracker(identity, server, client, directory, events::post, scheduler, interval,
-                timeout);
+        this.tracker = new PeerTracker(identity, server, client, directory, library::revision, events::post,
+                scheduler, interval, timeout);
         this.discovery = new DiscoverySessions(this::localPeer, tracker);
+        this.announcer = new PeerAnnouncer(client, directory);
         this.advertisedRevision = library.revision();
         scheduler.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        this.notices = notices;
+        this.noticeTarget = new NoticeRelay.Target(tracker, revision -> runOnScheduler(this::advertiseIfChanged));
+        notices.attach(noticeTarget);
     }
 
     @Deactivate
     void deactivate() {
+        notices.detach(noticeTarget);
+        announcer.goodbye(GOODBYE_WAIT);
         discovery.closeAll();
         scheduler.shutdownNow();
         try {
@@ -311,10 +324,12 @@ public final class LanspreadPeer implements PeerControl {
         }
     }
 
+    /** Tells the peers and the discovery backends when the library moved; call on the scheduler. */
     private void advertiseIfChanged() {
         long revision = library.revision();
         if (revision != advertisedRevision) {
             advertisedRevision = revision;
+            announcer.libraryChanged(revision);
             discovery.update(localPeer());
         }
     }

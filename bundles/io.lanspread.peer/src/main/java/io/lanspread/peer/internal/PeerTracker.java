@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,24 +32,28 @@ import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
+import io.lanspread.api.transport.PeerNoticeListener;
 import io.lanspread.api.transport.PeerServer;
 
 /**
- * Turns discovery reports into known peers and keeps them alive: ping an address, learn the peer id from
- * the answer, record the peer by id, fetch its games; ping every known peer periodically, re-fetch its
- * games when its library revision moved, and drop it when it stays silent too long.
+ * Turns discovery reports and peers' notices into known peers and keeps them alive: introduce ourselves
+ * to an address (hello), learn the peer id from the answer, record the peer by id, fetch its games; ping
+ * every known peer periodically, re-fetch its games when its library revision moved, and drop it when it
+ * stays silent too long or says goodbye.
  *
  * <p>All bookkeeping runs on one thread (the executor given), so it needs no locks; callbacks from the
- * discovery backends and the peer client only hand work over to it.
+ * discovery backends, the server's notices and the peer client only hand work over to it.
  */
-final class PeerTracker implements DiscoveryListener {
+final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerTracker.class);
+    private static final String NOTICE = "notice";
 
     private final LocalIdentity identity;
     private final PeerServer server;
     private final PeerClient client;
     private final PeerDirectory directory;
+    private final LongSupplier libraryRevision;
     private final Consumer<LanspreadEvent> events;
     private final Executor executor;
     private final Duration pingInterval;
@@ -56,18 +62,32 @@ final class PeerTracker implements DiscoveryListener {
     private final Set<InetSocketAddress> pinging = new HashSet<>();
     private final Set<InetSocketAddress> selfAddresses = new HashSet<>();
     private final Set<String> fetching = new HashSet<>();
+    /** A newer revision announced while the peer's games were being fetched: fetch again after. */
+    private final Map<String, Long> fetchAgain = new HashMap<>();
     /** The library revision each peer's stored game list belongs to. */
     private final Map<String, Long> revisions = new HashMap<>();
     /** Peers whose stored address failed its last ping. */
     private final Set<String> failing = new HashSet<>();
+    /** The last hello sent to each address, to throttle repeated discovery reports. */
+    private final Map<InetSocketAddress, Probe> probes = new HashMap<>();
+    /** Peers that said goodbye, and when: stale discovery reports must not bring them back. */
+    private final Map<String, Instant> departed = new HashMap<>();
+
+    /** A hello sent because of a report, what the report claimed, and who answered (null: nobody yet). */
+    private record Probe(Instant at, String reportedId, long reportedRevision, String answeredBy) {
+        Probe answered(String peerId) {
+            return new Probe(at, reportedId, reportedRevision, peerId);
+        }
+    }
 
     PeerTracker(LocalIdentity identity, PeerServer server, PeerClient client, PeerDirectory directory,
-            Consumer<LanspreadEvent> events, ScheduledExecutorService scheduler, Duration pingInterval,
-            Duration timeout) {
+            LongSupplier libraryRevision, Consumer<LanspreadEvent> events, ScheduledExecutorService scheduler,
+            Duration pingInterval, Duration timeout) {
         this.identity = identity;
         this.server = server;
         this.client = client;
         this.directory = directory;
+        this.libraryRevision = libraryRevision;
         this.events = events;
         this.pingInterval = pingInterval;
         this.timeout = timeout;
@@ -80,10 +100,12 @@ final class PeerTracker implements DiscoveryListener {
         };
     }
 
+    // ---- discovery backends
+
     @Override
     public void found(DiscoveredPeer peer) {
         if (peer != null && peer.address() != null) {
-            executor.execute(() -> onFound(peer));
+            executor.execute(() -> onReport(peer, false));
         }
     }
 
@@ -94,9 +116,43 @@ final class PeerTracker implements DiscoveryListener {
         }
     }
 
+    // ---- notices from peers (through our server)
+
+    @Override
+    public void introduced(String peerId, String name, InetSocketAddress listenAddress, long libraryRevision) {
+        if (peerId != null && listenAddress != null) {
+            executor.execute(() -> {
+                departed.remove(peerId); // it is back
+                onReport(new DiscoveredPeer(NOTICE, listenAddress, peerId, libraryRevision), true);
+            });
+        }
+    }
+
+    @Override
+    public void libraryChanged(String peerId, long libraryRevision) {
+        if (peerId != null) {
+            executor.execute(() -> directory.peer(peerId).ifPresent(p -> {
+                if (!Objects.equals(revisions.get(peerId), libraryRevision)) {
+                    fetchGames(p, libraryRevision);
+                }
+            }));
+        }
+    }
+
+    @Override
+    public void goodbye(String peerId) {
+        if (peerId != null) {
+            executor.execute(() -> {
+                departed.put(peerId, Instant.now());
+                removePeer(peerId, "said goodbye");
+            });
+        }
+    }
+
     /** One liveness round; call on the tracker's thread. */
     void tick() {
-        Instant deadline = Instant.now().minus(timeout);
+        Instant now = Instant.now();
+        Instant deadline = now.minus(timeout);
         for (PeerInfo peer : directory.peers()) {
             if (peer.lastSeen().isBefore(deadline)) {
                 removePeer(peer.peerId(), "silent for more than " + timeout.toSeconds() + " s");
@@ -104,20 +160,58 @@ final class PeerTracker implements DiscoveryListener {
                 ping(peer.address(), peer.peerId(), false);
             }
         }
+        probes.values().removeIf(p -> p.at().isBefore(deadline));
+        departed.values().removeIf(at -> at.isBefore(now.minus(pingInterval)));
     }
 
-    private void onFound(DiscoveredPeer peer) {
-        String selfId = identity.peerId();
-        if (selfId.equals(peer.peerId()) || isSelf(peer.address())) {
+    private void onReport(DiscoveredPeer report, boolean fromNotice) {
+        if (identity.peerId().equals(report.peerId()) || isSelf(report.address())) {
             return;
         }
-        Optional<PeerInfo> known = peer.peerId() != null ? directory.peer(peer.peerId()) : byAddress(peer.address());
-        if (known.isPresent() && known.get().address().equals(peer.address()) && isFresh(known.get())
-                && (peer.libraryRevision() < 0
-                        || Objects.equals(revisions.get(known.get().peerId()), peer.libraryRevision()))) {
-            return; // answered lately and nothing new advertised: liveness keeps it up to date
+        if (report.peerId() != null && departed.containsKey(report.peerId())) {
+            return; // a stale record of a peer that left; when it is back it introduces itself
         }
-        ping(peer.address(), null, false);
+        Optional<PeerInfo> known = identify(report);
+        boolean revisionMoved = known.isPresent() && report.libraryRevision() >= 0
+                && !Objects.equals(revisions.get(known.get().peerId()), report.libraryRevision());
+        if (known.isPresent() && isFresh(known.get()) && !revisionMoved) {
+            return; // answered lately and nothing new: liveness keeps it up to date
+        }
+        if (throttled(report, fromNotice)) {
+            return;
+        }
+        probes.put(report.address(), new Probe(Instant.now(), report.peerId(), report.libraryRevision(), null));
+        ping(report.address(), null, false);
+    }
+
+    /** The known peer a report is about: by its id, else by the address it answered at. */
+    private Optional<PeerInfo> identify(DiscoveredPeer report) {
+        if (report.peerId() != null) {
+            return directory.peer(report.peerId());
+        }
+        Optional<PeerInfo> stored = byAddress(report.address());
+        if (stored.isPresent()) {
+            return stored;
+        }
+        Probe probe = probes.get(report.address());
+        return probe != null && probe.answeredBy() != null ? directory.peer(probe.answeredBy()) : Optional.empty();
+    }
+
+    /**
+     * Whether this address was said hello to lately for the same claim. A peer's own introduction after
+     * an unanswered hello is never throttled: it has just reached us.
+     */
+    private boolean throttled(DiscoveredPeer report, boolean fromNotice) {
+        Probe last = probes.get(report.address());
+        if (last == null || last.at().isBefore(Instant.now().minus(pingInterval))) {
+            return false;
+        }
+        if (fromNotice && last.answeredBy() == null) {
+            return false;
+        }
+        boolean news = (report.peerId() != null && !report.peerId().equals(last.reportedId()))
+                || (report.libraryRevision() >= 0 && report.libraryRevision() != last.reportedRevision());
+        return !news;
     }
 
     private void onLost(DiscoveredPeer peer) {
@@ -126,14 +220,17 @@ final class PeerTracker implements DiscoveryListener {
         known.filter(p -> p.address().equals(peer.address())).ifPresent(p -> ping(p.address(), p.peerId(), true));
     }
 
+    /** Liveness pings a known peer; an address not known yet gets a hello, so it learns about us at once. */
     private void ping(InetSocketAddress address, String expectedPeerId, boolean removeOnFailure) {
         if (!pinging.add(address)) {
             return;
         }
         CompletableFuture<PeerHello> answer;
         try {
-            answer = client.ping(address).toCompletableFuture().copy().orTimeout(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            CompletionStage<PeerHello> request = expectedPeerId == null
+                    ? client.hello(address, server.localAddress().getPort(), libraryRevision.getAsLong())
+                    : client.ping(address);
+            answer = request.toCompletableFuture().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -158,12 +255,19 @@ final class PeerTracker implements DiscoveryListener {
     }
 
     private void onHello(InetSocketAddress address, PeerHello hello, String expectedPeerId, boolean remove) {
+        if (expectedPeerId == null) {
+            probes.computeIfPresent(address, (a, p) -> p.answered(hello.peerId()));
+        }
         if (expectedPeerId != null && !expectedPeerId.equals(hello.peerId())) {
             // someone else listens where this peer was: the peer itself is gone from there
             onPingFailed(address, expectedPeerId, remove, new IllegalStateException("another peer answered"));
         }
         if (identity.peerId().equals(hello.peerId())) {
             selfAddresses.add(address);
+            return;
+        }
+        if (departed.containsKey(hello.peerId())) {
+            LOG.debug("Ignoring {} at {}: it said goodbye", hello.peerId(), address);
             return;
         }
         if (hello.protocolVersion() != server.protocolVersion()) {
@@ -193,6 +297,7 @@ final class PeerTracker implements DiscoveryListener {
     private void fetchGames(PeerInfo peer, long revision) {
         String peerId = peer.peerId();
         if (!fetching.add(peerId)) {
+            fetchAgain.put(peerId, revision);
             return;
         }
         CompletableFuture<List<Game>> games;
@@ -204,6 +309,7 @@ final class PeerTracker implements DiscoveryListener {
         }
         games.whenCompleteAsync((list, error) -> {
             fetching.remove(peerId);
+            Long again = fetchAgain.remove(peerId);
             if (error != null || list == null) {
                 LOG.debug("Could not fetch the games of {}: {}", peerId, message(error));
                 return; // the stale revision makes the next liveness round try again
@@ -216,12 +322,16 @@ final class PeerTracker implements DiscoveryListener {
             if (!Set.copyOf(current.get().games()).equals(Set.copyOf(list))) {
                 events.accept(new LanspreadEvent.GameListUpdated(peerId, current.get().name(), list));
             }
+            if (again != null && again != revision) {
+                fetchGames(current.get(), again);
+            }
         }, executor);
     }
 
     private void removePeer(String peerId, String why) {
         revisions.remove(peerId);
         failing.remove(peerId);
+        fetchAgain.remove(peerId);
         directory.remove(peerId).ifPresent(p -> {
             LOG.info("Peer {} ({}) lost: {}", p.name(), p.peerId(), why);
             events.accept(new LanspreadEvent.PeerLost(p.peerId(), p.name()));
@@ -240,7 +350,7 @@ final class PeerTracker implements DiscoveryListener {
         return directory.peers().stream().filter(p -> p.address().equals(address)).findFirst();
     }
 
-    private static String message(Throwable error) {
+    static String message(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         return cause == null ? "no answer" : cause.toString();
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lanspread.api.game.Game;
@@ -31,6 +32,10 @@ final class FakeNetwork implements PeerClient {
         volatile boolean failGetGame;
         /** When set, pings are answered only when the test completes this future. */
         volatile CompletableFuture<Void> holdPings;
+        /** When set, game lists are answered (as they were when asked) only when the test completes this. */
+        volatile CompletableFuture<Void> holdListings;
+        /** When set, goodbyes are answered only when the test completes this future. */
+        volatile CompletableFuture<Void> holdGoodbyes;
 
         Remote(String peerId, String name, List<Game> games) {
             this.peerId = peerId;
@@ -42,14 +47,32 @@ final class FakeNetwork implements PeerClient {
     private final Map<InetSocketAddress, Remote> remotes = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, AtomicInteger> pings = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, AtomicInteger> listings = new ConcurrentHashMap<>();
+    /** Every hello: where, and what we told about ourselves. */
+    final List<Sent> hellos = new CopyOnWriteArrayList<>();
+    final List<Sent> libraryNotices = new CopyOnWriteArrayList<>();
+    final List<Sent> goodbyes = new CopyOnWriteArrayList<>();
+    /** The thread each request was made on. */
+    final List<String> callerThreads = new CopyOnWriteArrayList<>();
+
+    /** A notice sent to {@code address}; {@code port} only for hellos, {@code revision} -1 for goodbyes. */
+    record Sent(InetSocketAddress address, int port, long revision, long nanoTime) {
+        Sent(InetSocketAddress address, int port, long revision) {
+            this(address, port, revision, System.nanoTime());
+        }
+    }
 
     Remote add(InetSocketAddress address, Remote remote) {
         remotes.put(address, remote);
         return remote;
     }
 
+    /** Pings and hellos alike. */
     int pings(InetSocketAddress address) {
         return pings.computeIfAbsent(address, a -> new AtomicInteger()).get();
+    }
+
+    int hellos(InetSocketAddress address) {
+        return (int) hellos.stream().filter(h -> h.address().equals(address)).count();
     }
 
     int listings(InetSocketAddress address) {
@@ -58,6 +81,7 @@ final class FakeNetwork implements PeerClient {
 
     @Override
     public CompletionStage<PeerHello> ping(InetSocketAddress peer) {
+        callerThreads.add(Thread.currentThread().getName());
         pings.computeIfAbsent(peer, a -> new AtomicInteger()).incrementAndGet();
         Remote r = remotes.get(peer);
         if (r != null && r.holdPings != null) {
@@ -67,9 +91,37 @@ final class FakeNetwork implements PeerClient {
     }
 
     @Override
+    public CompletionStage<PeerHello> hello(InetSocketAddress peer, int listenPort, long libraryRevision) {
+        hellos.add(new Sent(peer, listenPort, libraryRevision));
+        return ping(peer);
+    }
+
+    @Override
+    public CompletionStage<Void> libraryChanged(InetSocketAddress peer, long libraryRevision) {
+        callerThreads.add(Thread.currentThread().getName());
+        libraryNotices.add(new Sent(peer, 0, libraryRevision));
+        return answer(peer, remotes.get(peer), () -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> goodbye(InetSocketAddress peer) {
+        goodbyes.add(new Sent(peer, 0, -1));
+        Remote r = remotes.get(peer);
+        if (r != null && r.holdGoodbyes != null) {
+            return r.holdGoodbyes;
+        }
+        return answer(peer, r, () -> null);
+    }
+
+    @Override
     public CompletionStage<List<Game>> listGames(InetSocketAddress peer) {
+        callerThreads.add(Thread.currentThread().getName());
         listings.computeIfAbsent(peer, a -> new AtomicInteger()).incrementAndGet();
         Remote r = remotes.get(peer);
+        if (r != null && r.holdListings != null) {
+            List<Game> asked = r.games;
+            return r.holdListings.thenCompose(v -> answer(peer, r, () -> asked));
+        }
         return answer(peer, r, () -> r.games);
     }
 

@@ -182,6 +182,7 @@ final class Fixtures {
         volatile LocalPeer self;
         final List<LocalPeer> updates = new CopyOnWriteArrayList<>();
         volatile boolean closed;
+        volatile long closedAt;
 
         Backend(String name) {
             this.name = name;
@@ -204,6 +205,7 @@ final class Fixtures {
 
                 @Override
                 public void close() {
+                    closedAt = System.nanoTime();
                     closed = true;
                 }
             };

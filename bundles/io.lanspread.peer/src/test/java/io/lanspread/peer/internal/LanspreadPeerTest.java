@@ -45,6 +45,7 @@ class LanspreadPeerTest {
     private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 5001);
     private static final InetSocketAddress A_ALIAS = new InetSocketAddress("127.0.0.2", 5001);
     private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 5003);
+    private static final InetSocketAddress NOBODY = new InetSocketAddress("127.0.0.1", 5009);
     private static final InetSocketAddress OWN_LISTENER = new InetSocketAddress("127.0.0.1", 42420);
 
     private final Fixtures.Identity identity = new Fixtures.Identity("self-id", "me", "ab12");
@@ -56,6 +57,7 @@ class LanspreadPeerTest {
     private final Fixtures.ConfigAdmin configAdmin = new Fixtures.ConfigAdmin();
     private final Fixtures.Events events = new Fixtures.Events();
     private final Fixtures.Backend backend = new Fixtures.Backend("fake");
+    private final NoticeRelay notices = new NoticeRelay();
     private FakeNetwork.Remote alice;
     private FakeNetwork.Remote carol;
     private LanspreadPeer peer;
@@ -75,7 +77,7 @@ class LanspreadPeerTest {
 
     private LanspreadPeer start(long pingSeconds, long timeoutSeconds) {
         peer = new LanspreadPeer(library, directory, network, server, identity, downloads, configAdmin.service(),
-                Fixtures.config(pingSeconds, timeoutSeconds));
+                notices, Fixtures.config(pingSeconds, timeoutSeconds));
         peer.addEventListener(events);
         peer.bindDiscoveryBackend(backend);
         return peer;
@@ -279,6 +281,225 @@ class LanspreadPeerTest {
 
         assertThat(events.take()).isInstanceOf(PeerDiscovered.class);
         assertThat(events.take()).isInstanceOf(GameListUpdated.class);
+    }
+
+    // ---- talking with the other peers
+
+    /** Everything handed to the tracker before this call has been handled once Carol is discovered. */
+    private void barrier() throws InterruptedException {
+        backend.listener.found(at(C));
+        discovered("peer-c");
+    }
+
+    @Test
+    void discoveryIntroducesUsWhileLivenessOnlyPings() throws Exception {
+        start(1, 30);
+
+        backend.listener.found(at(A));
+        discovered("peer-a");
+
+        assertThat(network.hellos).extracting(FakeNetwork.Sent::address, FakeNetwork.Sent::port,
+                FakeNetwork.Sent::revision).containsExactly(org.assertj.core.groups.Tuple.tuple(A, 42420, 1L));
+        await("a liveness ping", () -> network.pings(A) >= 2);
+        assertThat(network.hellos(A)).isEqualTo(1);
+    }
+
+    @Test
+    void introducedPeerIsAddedAndItsGamesFetched() throws Exception {
+        start(60, 120);
+
+        notices.introduced("peer-a", "Alice", A, 1);
+
+        assertThat(discovered("peer-a").peer().address()).isEqualTo(A);
+        assertThat(events.next(GameListUpdated.class, e -> true).games()).isEqualTo(alice.games);
+        assertThat(network.hellos(A)).as("said hello back, which proves who listens there").isEqualTo(1);
+
+        notices.introduced("peer-a", "Alice", A, 1);
+        barrier();
+        assertThat(network.pings(A)).as("known, answering and unchanged: not asked again").isEqualTo(1);
+        assertThat(network.callerThreads).containsOnly("lanspread-peer");
+    }
+
+    @Test
+    void libraryChangedNoticeFetchesTheGamesAtOnce() throws Exception {
+        start(60, 120);
+        backend.listener.found(at(A));
+        events.next(GameListUpdated.class, e -> true);
+
+        alice.games = List.of(game("quake", "1.1"));
+        alice.revision = 2;
+        notices.libraryChanged("peer-a", 2);
+
+        assertThat(events.next(GameListUpdated.class, e -> true).games()).containsExactly(game("quake", "1.1"));
+        assertThat(peer.games()).extracting(l -> l.game().version()).containsExactly("1.1");
+        notices.libraryChanged("peer-a", 2);
+        notices.libraryChanged("stranger", 7);
+        barrier();
+        assertThat(network.listings(A)).as("the same revision is not fetched twice").isEqualTo(2);
+        assertThat(network.callerThreads).containsOnly("lanspread-peer");
+    }
+
+    @Test
+    void libraryChangedWhileTheGamesAreBeingFetchedFetchesAgainAfter() throws Exception {
+        alice.holdListings = new CompletableFuture<>();
+        start(60, 120);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        await("the first listing asked", () -> network.listings(A) == 1);
+
+        alice.games = List.of(game("quake", "1.1"));
+        alice.revision = 2;
+        notices.libraryChanged("peer-a", 2);
+        barrier();
+        CompletableFuture<Void> held = alice.holdListings;
+        alice.holdListings = null;
+        held.complete(null);
+
+        events.next(GameListUpdated.class, e -> e.games().equals(List.of(game("quake", "1.1"))));
+        assertThat(network.listings(A)).isEqualTo(2);
+    }
+
+    @Test
+    void goodbyeDropsThePeerAtOnceAndOnlyItsOwnIntroductionBringsItBack() throws Exception {
+        start(60, 120);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        Instant before = Instant.now();
+
+        notices.goodbye("peer-a");
+
+        assertThat(events.next(PeerLost.class, e -> true)).isEqualTo(new PeerLost("peer-a", "Alice"));
+        assertThat(Instant.now()).isBefore(before.plusSeconds(2));
+        assertThat(peer.peers()).isEmpty();
+
+        List<LanspreadEvent> skipped = new ArrayList<>();
+        backend.listener.found(new DiscoveredPeer("fake", A, "peer-a", 1)); // a stale record
+        backend.listener.found(at(A));
+        backend.listener.found(at(C));
+        events.next(PeerDiscovered.class, e -> e.peer().peerId().equals("peer-c"), skipped);
+        assertThat(skipped).noneMatch(e -> e instanceof PeerDiscovered);
+        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
+
+        alice.games = List.of(game("doom", "3"));
+        notices.introduced("peer-a", "Alice", A, 5);
+
+        discovered("peer-a");
+        assertThat(events.next(GameListUpdated.class, e -> e.peerId().equals("peer-a")).games())
+                .containsExactly(game("doom", "3"));
+    }
+
+    @Test
+    void localLibraryChangeIsToldToEveryKnownPeerAndEveryBackend() throws Exception {
+        Fixtures.Backend second = new Fixtures.Backend("second");
+        start(60, 120);
+        peer.bindDiscoveryBackend(second);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        barrier();
+
+        library.add(game("new", "1"));
+        notices.libraryChanged(library.revision());
+
+        await("both peers told", () -> network.libraryNotices.size() == 2);
+        assertThat(network.libraryNotices).extracting(FakeNetwork.Sent::address, FakeNetwork.Sent::revision)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(A, 2L),
+                        org.assertj.core.groups.Tuple.tuple(C, 2L));
+        await("both sessions updated", () -> !backend.updates.isEmpty() && !second.updates.isEmpty());
+        assertThat(backend.updates).extracting(LocalPeer::libraryRevision).containsExactly(2L);
+        assertThat(second.updates).extracting(LocalPeer::libraryRevision).containsExactly(2L);
+        assertThat(network.callerThreads).containsOnly("lanspread-peer");
+    }
+
+    @Test
+    void deactivateSaysGoodbyeToEveryKnownPeerFirstAndBoundedWhenOneHangs() throws Exception {
+        start(60, 120);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        barrier();
+        carol.holdGoodbyes = new CompletableFuture<>(); // never answered
+
+        long t0 = System.nanoTime();
+        peer.deactivate();
+        long took = System.nanoTime() - t0;
+        peer = null;
+
+        assertThat(network.goodbyes).extracting(FakeNetwork.Sent::address).containsExactlyInAnyOrder(A, C);
+        assertThat(java.time.Duration.ofNanos(took)).as("waits about a second, not for the hanging peer")
+                .isLessThan(java.time.Duration.ofMillis(2500));
+        assertThat(backend.closed).isTrue();
+        assertThat(network.goodbyes).allMatch(g -> g.nanoTime() < backend.closedAt,
+                "sent before the discovery sessions closed");
+    }
+
+    @Test
+    void noticesAfterDeactivateAreDropped() throws Exception {
+        start(60, 120);
+        peer.deactivate();
+        peer = null;
+
+        notices.introduced("peer-a", "Alice", A, 1);
+        notices.libraryChanged(9);
+
+        assertThat(network.pings(A)).isZero();
+        assertThat(network.libraryNotices).isEmpty();
+    }
+
+    @Test
+    void droppedPeerThatComesBackIsAddedAgainWithItsGames() throws Exception {
+        start(1, 2);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        events.next(GameListUpdated.class, e -> true);
+
+        alice.up = false;
+        events.next(PeerLost.class, e -> e.peerId().equals("peer-a"));
+        alice.up = true;
+        alice.games = List.of(game("quake", "2.0"));
+        backend.listener.found(at(A));
+
+        assertThat(discovered("peer-a").peer().address()).isEqualTo(A);
+        assertThat(events.next(GameListUpdated.class, e -> true).games()).containsExactly(game("quake", "2.0"));
+        assertThat(network.listings(A)).isEqualTo(2);
+    }
+
+    @Test
+    void aFloodOfReportsDoesNotPingPerReport() throws Exception {
+        network.add(A_ALIAS, alice);
+        start(60, 120);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        backend.listener.found(at(A_ALIAS));
+        backend.listener.found(at(NOBODY));
+        barrier();
+
+        for (int i = 0; i < 50; i++) {
+            backend.listener.found(at(A));
+            backend.listener.found(new DiscoveredPeer("fake", A, "peer-a", 1));
+            backend.listener.found(at(A_ALIAS));
+            backend.listener.found(at(NOBODY));
+            notices.introduced("peer-a", "Alice", A_ALIAS, 1);
+        }
+        backend.listener.found(at(new InetSocketAddress("127.0.0.1", 5010)));
+        await("the last report handled", () -> network.pings(new InetSocketAddress("127.0.0.1", 5010)) == 1);
+
+        assertThat(network.pings(A)).isEqualTo(1);
+        assertThat(network.pings(A_ALIAS)).isEqualTo(1);
+        assertThat(network.pings(NOBODY)).as("an address that does not answer, at most once per interval")
+                .isEqualTo(1);
+        assertThat(network.pings(C)).isEqualTo(1);
+    }
+
+    @Test
+    void aNewRevisionInAReportIsNewsEvenForAKnownPeer() throws Exception {
+        start(60, 120);
+        backend.listener.found(at(A));
+        events.next(GameListUpdated.class, e -> true);
+
+        alice.games = List.of(game("quake", "9"));
+        alice.revision = 3;
+        backend.listener.found(new DiscoveredPeer("mdns", A, "peer-a", 3));
+
+        assertThat(events.next(GameListUpdated.class, e -> true).games()).containsExactly(game("quake", "9"));
     }
 
     // ---- queries
