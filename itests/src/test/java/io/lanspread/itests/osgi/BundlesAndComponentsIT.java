@@ -37,7 +37,7 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
 
     private static final List<String> EXPECTED_BUNDLES = List.of("io.lanspread.api", "io.lanspread.protocol",
             "io.lanspread.catalog", "io.lanspread.transport.quic", "io.lanspread.discovery.static",
-            "io.lanspread.download", "io.lanspread.peer", "io.lanspread.bridge.http");
+            "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.peer", "io.lanspread.bridge.http");
 
     @Inject
     BundleContext context;
@@ -89,8 +89,8 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
         List<String> names = ours.stream().map(d -> d.name).collect(Collectors.toList());
         assertTrue("components: " + names, names.containsAll(List.of("io.lanspread.catalog", "io.lanspread.catalog.peers",
                 "io.lanspread.identity", "io.lanspread.transport.quic.server", "io.lanspread.transport.quic.client",
-                "io.lanspread.discovery.static", "io.lanspread.download", "io.lanspread.download.planner.leastloaded",
-                "io.lanspread.peer", "io.lanspread.bridge.http")));
+                "io.lanspread.discovery.static", "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.download.planner.leastloaded",
+                "io.lanspread.peer", "io.lanspread.peer.notices", "io.lanspread.bridge.http")));
         for (ComponentDescriptionDTO d : ours) {
             assertTrue(d.name + " enabled", scr.isComponentEnabled(d));
         }
