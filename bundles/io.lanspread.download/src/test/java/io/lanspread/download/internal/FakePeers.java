@@ -157,6 +157,21 @@ final class FakePeers implements PeerClient, AutoCloseable {
     }
 
     @Override
+    public CompletionStage<PeerHello> hello(InetSocketAddress peer, int listenPort, long libraryRevision) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    }
+
+    @Override
+    public CompletionStage<Void> libraryChanged(InetSocketAddress peer, long libraryRevision) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    }
+
+    @Override
+    public CompletionStage<Void> goodbye(InetSocketAddress peer) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    }
+
+    @Override
     public CompletionStage<List<Game>> listGames(InetSocketAddress peer) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException());
     }
