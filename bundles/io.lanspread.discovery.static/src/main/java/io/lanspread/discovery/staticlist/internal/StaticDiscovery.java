@@ -49,12 +49,18 @@ public final class StaticDiscovery implements DiscoveryBackend {
     }
 
     private final ScheduledExecutorService executor;
+    private final HostResolver resolver;
     private final Set<StaticSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile List<PeerAddress> peers;
     private volatile long intervalSeconds;
 
     @Activate
     public StaticDiscovery(Config config) {
+        this(config, HostResolver.SYSTEM);
+    }
+
+    StaticDiscovery(Config config, HostResolver resolver) {
+        this.resolver = resolver;
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lanspread-discovery-static");
             t.setDaemon(true);
@@ -87,7 +93,7 @@ public final class StaticDiscovery implements DiscoveryBackend {
 
     @Override
     public DiscoverySession start(LocalPeer self, DiscoveryListener listener) {
-        StaticSession session = new StaticSession(executor, this::peers, listener, sessions::remove);
+        StaticSession session = new StaticSession(executor, resolver, this::peers, listener, sessions::remove);
         sessions.add(session);
         session.schedule(intervalSeconds);
         return session;

@@ -1,6 +1,5 @@
 package io.lanspread.discovery.staticlist.internal;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
@@ -38,12 +37,14 @@ final class StaticSession implements DiscoverySession {
     private final Consumer<StaticSession> onClose;
     private final Map<PeerAddress, InetSocketAddress> reported = new HashMap<>();
     private final Set<PeerAddress> unresolved = new HashSet<>();
+    private final HostResolver resolver;
     private ScheduledFuture<?> task;
     private volatile boolean closed;
 
-    StaticSession(ScheduledExecutorService executor, Supplier<List<PeerAddress>> configured,
+    StaticSession(ScheduledExecutorService executor, HostResolver resolver, Supplier<List<PeerAddress>> configured,
             DiscoveryListener listener, Consumer<StaticSession> onClose) {
         this.executor = executor;
+        this.resolver = resolver;
         this.configured = configured;
         this.listener = listener;
         this.onClose = onClose;
@@ -101,7 +102,7 @@ final class StaticSession implements DiscoverySession {
 
     private InetSocketAddress resolve(PeerAddress peer) {
         try {
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(peer.host()), peer.port());
+            InetSocketAddress address = new InetSocketAddress(resolver.resolve(peer.host()), peer.port());
             if (unresolved.remove(peer)) {
                 LOG.info("Static peer {} resolves now: {}", peer, address);
             }

@@ -116,7 +116,15 @@ class StaticDiscoveryTest {
 
     @Test
     void unresolvableHostIsSkippedAndTheRestReported() throws Exception {
-        StaticDiscovery discovery = activate(config(60, "no-such-host.invalid:1000", "127.0.0.1:1001"));
+        // a resolver that knows no such host: the test never asks a real DNS server
+        HostResolver resolver = host -> {
+            if (host.equals("no-such-host.invalid")) {
+                throw new java.net.UnknownHostException(host);
+            }
+            return java.net.InetAddress.getByName(host);
+        };
+        StaticDiscovery discovery = new StaticDiscovery(config(60, "no-such-host.invalid:1000", "127.0.0.1:1001"), resolver);
+        started.add(discovery);
         Recorder recorder = new Recorder();
 
         discovery.start(SELF, recorder);
