@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -65,10 +66,12 @@ final class BundleDeployer {
     }
 
     /** Resolves all bundles at once, then starts the rest: logging first, lanspread bundles last. */
-    void startRemaining() {
+    /** Starts every installed bundle that is not started yet, except those named in {@code leftStopped}. */
+    void startRemaining(Set<String> leftStopped) {
         context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class).resolveBundles(installed);
         installed.stream()
                 .filter(b -> !isFragment(b) && b.getState() != Bundle.ACTIVE)
+                .filter(b -> !leftStopped.contains(b.getSymbolicName()))
                 .sorted(Comparator.comparingInt(BundleDeployer::startRank))
                 .forEach(this::start);
     }

@@ -16,6 +16,7 @@ record LaunchOptions(
         int httpPort,
         String bindAddress,
         List<String> peers,
+        boolean mdns,
         boolean console,
         boolean help) {
 
@@ -25,7 +26,7 @@ record LaunchOptions(
 
     static final String USAGE = """
             usage: lanspread [--games DIR] [--state DIR] [--name NAME] [--port UDP_PORT]
-                             [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--console] [--help]
+                             [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--no-mdns] [--console] [--help]
 
               --games DIR        game library (default ./games, created when missing)
               --state DIR        peer state: identity, framework cache (default ./.lanspread)
@@ -34,6 +35,7 @@ record LaunchOptions(
               --http-port PORT   HTTP API port on 127.0.0.1 (default 42421; 0 = any free port)
               --bind ADDR        QUIC bind address (default 0.0.0.0)
               --peer HOST:PORT   a peer to contact directly (repeatable; for networks without multicast)
+              --no-mdns          do not start mDNS discovery (only --peer peers and peers that call in)
               --console          start the interactive Gogo shell on this terminal
               --help             print this help
 
@@ -53,6 +55,7 @@ record LaunchOptions(
         int httpPort = DEFAULT_HTTP_PORT;
         String bind = DEFAULT_BIND;
         List<String> peers = new ArrayList<>();
+        boolean mdns = true;
         boolean console = false;
         boolean help = false;
 
@@ -68,6 +71,7 @@ record LaunchOptions(
             switch (flag) {
                 case "--help", "-h" -> help = true;
                 case "--console" -> console = true;
+                case "--no-mdns" -> mdns = false;
                 case "--games", "--state", "--name", "--port", "--http-port", "--bind", "--peer" -> {
                     String value;
                     if (inlineValue != null) {
@@ -90,12 +94,12 @@ record LaunchOptions(
                 }
                 default -> throw new UsageException("unknown argument: " + arg);
             }
-            if (inlineValue != null && (flag.equals("--help") || flag.equals("--console"))) {
+            if (inlineValue != null && (flag.equals("--help") || flag.equals("--console") || flag.equals("--no-mdns"))) {
                 throw new UsageException(flag + " takes no value");
             }
         }
         return new LaunchOptions(games.toAbsolutePath().normalize(), state.toAbsolutePath().normalize(),
-                name, quicPort, httpPort, bind, peers, console, help);
+                name, quicPort, httpPort, bind, peers, mdns, console, help);
     }
 
     private static String nonEmpty(String flag, String value) throws UsageException {

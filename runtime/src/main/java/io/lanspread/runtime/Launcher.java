@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +33,7 @@ import org.osgi.framework.launch.FrameworkFactory;
 public final class Launcher {
 
     static final int EXIT_NOT_READY = 1;
+    static final String MDNS_BUNDLE = "io.lanspread.discovery.mdns";
     static final int EXIT_USAGE = 2;
 
     /** Override with -Dlanspread.ready.timeout=SECONDS (tests that expect a failure). */
@@ -119,7 +121,8 @@ public final class Launcher {
             return EXIT_NOT_READY;
         }
         new ConfigAdminWriter(context).write(PeerConfigurations.from(options), CONFIG_ADMIN_TIMEOUT_MILLIS);
-        deployer.startRemaining();
+        // installed but not started, so that `start io.lanspread.discovery.mdns` on the console turns it on
+        deployer.startRemaining(options.mdns() ? Set.of() : Set.of(MDNS_BUNDLE));
 
         Optional<ReadinessProbe.Ready> ready = new ReadinessProbe(framework).await(READY_TIMEOUT);
         if (ready.isEmpty()) {

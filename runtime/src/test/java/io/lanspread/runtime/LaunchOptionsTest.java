@@ -23,6 +23,7 @@ class LaunchOptionsTest {
         assertThat(o.name()).isNull();
         assertThat(o.peers()).isEmpty();
         assertThat(o.console()).isFalse();
+        assertThat(o.mdns()).isTrue();
         assertThat(o.help()).isFalse();
     }
 
@@ -30,7 +31,7 @@ class LaunchOptionsTest {
     void readsEveryFlagInBothSpellings() throws Exception {
         LaunchOptions o = LaunchOptions.parse(new String[] {
             "--games", "lib", "--state=/var/lib/ls", "--name", "alice box", "--port", "0",
-            "--http-port=8080", "--bind", "10.0.0.5", "--peer", "10.0.0.7:42420", "--peer=[::1]:5000", "--console"
+            "--http-port=8080", "--bind", "10.0.0.5", "--peer", "10.0.0.7:42420", "--peer=[::1]:5000", "--console", "--no-mdns"
         }, CWD);
 
         assertThat(o.gamesDir()).isEqualTo(Path.of("/home/player/party/lib"));
@@ -41,6 +42,7 @@ class LaunchOptionsTest {
         assertThat(o.bindAddress()).isEqualTo("10.0.0.5");
         assertThat(o.peers()).containsExactly("10.0.0.7:42420", "[::1]:5000");
         assertThat(o.console()).isTrue();
+        assertThat(o.mdns()).isFalse();
     }
 
     @Test

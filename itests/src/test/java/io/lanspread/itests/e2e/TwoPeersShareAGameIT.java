@@ -46,8 +46,10 @@ class TwoPeersShareAGameIT {
         Files.createDirectories(seederHome.resolve("games/half-copied/data"));
         Files.write(seederHome.resolve("games/half-copied/data/blob.bin"), new byte[1024]);
 
-        seeder = PeerProcess.start(seederHome, "seeder").awaitReady(120);
-        leecher = PeerProcess.start(Files.createDirectories(work.resolve("leecher")), "leecher",
+        // These peers run in the test machine's own network namespace: mDNS stays off so that nothing is
+        // sent beyond loopback (the multi-host tests run mDNS inside the LAN lab).
+        seeder = PeerProcess.start(seederHome, "seeder", "--no-mdns").awaitReady(120);
+        leecher = PeerProcess.start(Files.createDirectories(work.resolve("leecher")), "leecher", "--no-mdns",
                 "--peer", "127.0.0.1:" + seeder.quicPort()).awaitReady(120);
     }
 

@@ -44,6 +44,8 @@ public abstract class LanspreadTestSupport {
                 .put("name", "paxexam").asOption());
         options.add(newConfiguration("io.lanspread.transport.quic.server").put("port", 0)
                 .put("bind.address", "127.0.0.1").asOption());
+        // mDNS runs, but on loopback only: nothing leaves the machine from a test in the root namespace
+        options.add(newConfiguration("io.lanspread.discovery.mdns").put("interfaces", new String[] {"lo"}).asOption());
         options.add(newConfiguration("org.apache.felix.http").put("org.osgi.service.http.port", 0)
                 .put("org.apache.felix.http.host", "127.0.0.1").asOption());
         for (Path jar : Distribution.bundles()) {
