@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -76,8 +77,13 @@ public class DownloadManagerImpl implements DownloadManager {
     private final DownloadPlanner fallbackPlanner = new LeastLoadedPlanner();
     private volatile Settings settings;
 
-    /** The highest-ranked planner (or the one pinned by planner.target); read once per decision. */
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    /**
+     * The highest-ranked planner (or the one pinned by planner.target); read once per decision. Optional,
+     * so that a planner bundle going away never stops the manager and its running downloads: the built-in
+     * least-loaded planner stands in until another planner is registered.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     volatile DownloadPlanner planner;
 
     private final Object lock = new Object();

@@ -10,11 +10,9 @@ import io.lanspread.api.event.LanspreadEvent;
 final class DownloadEvents implements DownloadListener {
 
     private final Consumer<LanspreadEvent> events;
-    private final Runnable onFinished;
 
-    DownloadEvents(Consumer<LanspreadEvent> events, Runnable onFinished) {
+    DownloadEvents(Consumer<LanspreadEvent> events) {
         this.events = events;
-        this.onFinished = onFinished;
     }
 
     @Override
@@ -30,7 +28,6 @@ final class DownloadEvents implements DownloadListener {
     @Override
     public void finished(DownloadStatus status) {
         events.accept(new LanspreadEvent.DownloadFinished(status));
-        onFinished.run();
     }
 
     @Override

@@ -219,7 +219,7 @@ public final class LanspreadPeer implements PeerControl {
             List<PeerSource> sources = holders.stream().map(p -> new PeerSource(p.peerId(), p.address())).toList();
             DownloadRequest request = new DownloadRequest(listing.game(), fetched.files(), sources);
             try {
-                return downloads.start(request, new DownloadEvents(events::post, this::afterDownload));
+                return downloads.start(request, new DownloadEvents(events::post));
             } catch (IllegalStateException e) {
                 throw alreadyDownloading(gameId);
             } catch (IllegalArgumentException e) {
@@ -306,13 +306,6 @@ public final class LanspreadPeer implements PeerControl {
             LOG.debug("Peer {} could not list the files of {}: {}", peer.peerId(), gameId, cause.toString());
             return fetchFiles(gameId, holders, index + 1, cause);
         }).thenCompose(f -> f);
-    }
-
-    private void afterDownload() {
-        runOnScheduler(() -> {
-            library.rescan();
-            advertiseIfChanged();
-        });
     }
 
     private void tick() {
