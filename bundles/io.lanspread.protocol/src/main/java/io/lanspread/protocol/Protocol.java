@@ -18,8 +18,12 @@ public final class Protocol {
     /** Largest JSON payload of a response frame (16 MiB: a game's file list can be long). */
     public static final int MAX_RESPONSE_FRAME = 16 * 1024 * 1024;
 
-    /** Largest chunk a peer may ask for in one {@link Request.GetGameFileChunk} (16 MiB). */
-    public static final int MAX_CHUNK_LENGTH = 16 * 1024 * 1024;
+    /**
+     * Largest chunk a peer may ask for in one {@link Request.GetGameFileChunk} (1 MiB, twice the 512 KiB
+     * the downloader uses). The server holds a whole chunk in memory to hash it, so this bounds what one
+     * request can make it allocate.
+     */
+    public static final int MAX_CHUNK_LENGTH = 1024 * 1024;
 
     /** Largest UDP port a peer may announce. */
     public static final int MAX_PORT = 65_535;

@@ -9,7 +9,8 @@ final class QuicSettings {
 
     static final long MAX_DATA = 64L * 1024 * 1024;
     static final long MAX_STREAM_DATA = 16L * 1024 * 1024;
-    static final long MAX_STREAMS = 256;
+    /** Requests in flight per connection; with 1 MiB chunks this bounds a connection's chunk memory to 64 MiB. */
+    static final long MAX_STREAMS = 64;
     static final long IDLE_TIMEOUT_SECONDS = 30;
 
     private QuicSettings() {
