@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -215,16 +218,22 @@ public final class LanspreadPeer implements PeerControl {
         if (isDownloading(gameId)) {
             throw alreadyDownloading(gameId);
         }
-        return fetchFiles(gameId, holders).thenApply(fetched -> {
-            List<PeerSource> sources = holders.stream().map(p -> new PeerSource(p.peerId(), p.address())).toList();
-            DownloadRequest request = new DownloadRequest(listing.game(), fetched.files(), sources);
+        return fetchFromAll(gameId, holders).thenApply(answers -> {
+            FileListVote.Outcome vote = FileListVote.decide(gameId, answers);
+            if (!vote.outvoted().isEmpty()) {
+                LOG.warn("Not downloading {} from {}: their file list differs from the majority's", gameId,
+                        vote.outvoted().stream().map(PeerInfo::peerId).toList());
+            }
+            List<PeerSource> sources = vote.agreeing().stream().map(p -> new PeerSource(p.peerId(), p.address()))
+                    .toList();
+            DownloadRequest request = new DownloadRequest(listing.game(), vote.files(), sources);
             try {
                 return downloads.start(request, new DownloadEvents(events::post));
             } catch (IllegalStateException e) {
                 throw alreadyDownloading(gameId);
             } catch (IllegalArgumentException e) {
                 throw new PeerRequestException(PeerRequestException.Reason.PROTOCOL,
-                        "peer " + fetched.peer().peerId() + " sent an unusable file list: " + e.getMessage(), e);
+                        "the peers' file list of " + gameId + " is unusable: " + e.getMessage(), e);
             }
         });
     }
@@ -278,6 +287,44 @@ public final class LanspreadPeer implements PeerControl {
     }
 
     private record FetchedFiles(PeerInfo peer, List<GameFile> files) {
+    }
+
+    /**
+     * Asks every holder for the file tree at once; completes with the answers in holder order, or fails
+     * with an error of the last holder when none answered.
+     */
+    private CompletableFuture<Map<PeerInfo, List<GameFile>>> fetchFromAll(String gameId, List<PeerInfo> holders) {
+        List<CompletableFuture<List<GameFile>>> asks = new ArrayList<>();
+        for (PeerInfo peer : holders) {
+            CompletableFuture<List<GameFile>> answer;
+            try {
+                answer = client.getGame(peer.address(), gameId).toCompletableFuture();
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            asks.add(answer);
+        }
+        return CompletableFuture.allOf(asks.stream().map(a -> a.handle((files, error) -> null))
+                .toArray(CompletableFuture[]::new)).thenCompose(done -> {
+                    Map<PeerInfo, List<GameFile>> answers = new LinkedHashMap<>();
+                    Throwable last = null;
+                    for (int i = 0; i < holders.size(); i++) {
+                        CompletableFuture<List<GameFile>> ask = asks.get(i);
+                        if (ask.isCompletedExceptionally()) {
+                            last = ask.handle((files, error) -> error).join();
+                            LOG.debug("Peer {} could not list the files of {}: {}", holders.get(i).peerId(), gameId,
+                                    String.valueOf(last));
+                        } else {
+                            answers.put(holders.get(i), ask.join());
+                        }
+                    }
+                    if (answers.isEmpty()) {
+                        Throwable cause = last instanceof CompletionException && last.getCause() != null
+                                ? last.getCause() : last;
+                        return CompletableFuture.failedFuture(cause != null ? cause : new GameNotFoundException(gameId));
+                    }
+                    return CompletableFuture.completedFuture(answers);
+                });
     }
 
     /** Asks each holder in turn for the file tree; fails with the last peer's error. */
