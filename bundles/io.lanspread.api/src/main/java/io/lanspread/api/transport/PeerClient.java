@@ -32,6 +32,12 @@ public interface PeerClient {
     /** Tells a peer that this peer is shutting down, so it drops it at once. */
     CompletionStage<Void> goodbye(InetSocketAddress peer);
 
+    /**
+     * Forgets any connection kept to {@code peer}: the peer left, and a new peer that takes over its
+     * address later must get a fresh handshake rather than a connection that nobody answers.
+     */
+    void disconnect(InetSocketAddress peer);
+
     CompletionStage<List<Game>> listGames(InetSocketAddress peer);
 
     /** The game's whole file tree. */

@@ -172,6 +172,11 @@ final class FakePeers implements PeerClient, AutoCloseable {
     }
 
     @Override
+    public void disconnect(InetSocketAddress peer) {
+        // no connections to forget
+    }
+
+    @Override
     public CompletionStage<List<Game>> listGames(InetSocketAddress peer) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException());
     }

@@ -123,6 +123,7 @@ public final class LanspreadPeer implements PeerControl {
         this.announcer = new PeerAnnouncer(client, directory);
         this.advertisedRevision = library.revision();
         scheduler.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::dropSilent, 1, 1, TimeUnit.SECONDS);
         this.notices = notices;
         this.noticeTarget = new NoticeRelay.Target(tracker, revision -> runOnScheduler(this::advertiseIfChanged));
         notices.attach(noticeTarget);
@@ -353,6 +354,14 @@ public final class LanspreadPeer implements PeerControl {
             LOG.debug("Peer {} could not list the files of {}: {}", peer.peerId(), gameId, cause.toString());
             return fetchFiles(gameId, holders, index + 1, cause);
         }).thenCompose(f -> f);
+    }
+
+    private void dropSilent() {
+        try {
+            tracker.dropSilent();
+        } catch (RuntimeException e) {
+            LOG.warn("Dropping silent peers failed", e);
+        }
     }
 
     private void tick() {

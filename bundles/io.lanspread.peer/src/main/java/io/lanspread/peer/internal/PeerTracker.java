@@ -149,19 +149,29 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         }
     }
 
-    /** One liveness round; call on the tracker's thread. */
+    /** One liveness round: drop the silent, ping the rest; call on the tracker's thread. */
     void tick() {
         Instant now = Instant.now();
         Instant deadline = now.minus(timeout);
+        dropSilent();
         for (PeerInfo peer : directory.peers()) {
-            if (peer.lastSeen().isBefore(deadline)) {
-                removePeer(peer.peerId(), "silent for more than " + timeout.toSeconds() + " s");
-            } else {
-                ping(peer.address(), peer.peerId(), false);
-            }
+            ping(peer.address(), peer.peerId(), false);
         }
         probes.values().removeIf(p -> p.at().isBefore(deadline));
         departed.values().removeIf(at -> at.isBefore(now.minus(pingInterval)));
+    }
+
+    /**
+     * Drops every peer not seen for longer than the timeout. Cheap, so it runs far more often than the
+     * pings: a peer is dropped within about a second of its timeout, not up to a ping interval later.
+     */
+    void dropSilent() {
+        Instant deadline = Instant.now().minus(timeout);
+        for (PeerInfo peer : directory.peers()) {
+            if (peer.lastSeen().isBefore(deadline)) {
+                removePeer(peer.peerId(), "silent for more than " + timeout.toSeconds() + " s");
+            }
+        }
     }
 
     private void onReport(DiscoveredPeer report, boolean fromNotice) {
@@ -334,6 +344,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         fetchAgain.remove(peerId);
         directory.remove(peerId).ifPresent(p -> {
             LOG.info("Peer {} ({}) lost: {}", p.name(), p.peerId(), why);
+            // whoever takes over this address next (the same peer restarted, or another) gets a fresh handshake
+            client.disconnect(p.address());
             events.accept(new LanspreadEvent.PeerLost(p.peerId(), p.name()));
         });
     }

@@ -51,6 +51,7 @@ final class FakeNetwork implements PeerClient {
     final List<Sent> hellos = new CopyOnWriteArrayList<>();
     final List<Sent> libraryNotices = new CopyOnWriteArrayList<>();
     final List<Sent> goodbyes = new CopyOnWriteArrayList<>();
+    final List<InetSocketAddress> disconnected = new CopyOnWriteArrayList<>();
     /** The thread each request was made on. */
     final List<String> callerThreads = new CopyOnWriteArrayList<>();
 
@@ -111,6 +112,11 @@ final class FakeNetwork implements PeerClient {
             return r.holdGoodbyes;
         }
         return answer(peer, r, () -> null);
+    }
+
+    @Override
+    public void disconnect(InetSocketAddress peer) {
+        disconnected.add(peer);
     }
 
     @Override

@@ -212,6 +212,21 @@ class LanspreadPeerTest {
     // ---- liveness
 
     @Test
+    void aSilentPeerIsDroppedSoonAfterItsTimeoutNotAtTheNextPingRound() throws Exception {
+        start(60, 2); // pings every 60 s, timeout 2 s
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        Instant seen = peer.peers().get(0).lastSeen();
+
+        PeerLost lost = events.next(PeerLost.class, e -> true);
+
+        assertThat(lost.peerId()).isEqualTo("peer-a");
+        assertThat(Instant.now()).as("after the timeout").isAfterOrEqualTo(seen.plusSeconds(2))
+                .as("long before the next ping round").isBefore(seen.plusSeconds(10));
+        assertThat(network.disconnected).contains(A);
+    }
+
+    @Test
     void silentPeerIsDroppedAfterTheTimeoutWhileALivePeerStays() throws Exception {
         start(1, 2);
         backend.listener.found(at(A));
@@ -371,6 +386,7 @@ class LanspreadPeerTest {
         assertThat(events.next(PeerLost.class, e -> true)).isEqualTo(new PeerLost("peer-a", "Alice"));
         assertThat(Instant.now()).isBefore(before.plusSeconds(2));
         assertThat(peer.peers()).isEmpty();
+        assertThat(network.disconnected).as("the connection to the departed peer is forgotten").contains(A);
 
         List<LanspreadEvent> skipped = new ArrayList<>();
         backend.listener.found(new DiscoveredPeer("fake", A, "peer-a", 1)); // a stale record

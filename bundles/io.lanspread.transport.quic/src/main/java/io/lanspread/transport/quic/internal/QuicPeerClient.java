@@ -196,6 +196,11 @@ public final class QuicPeerClient implements PeerClient {
         return ack;
     }
 
+    @Override
+    public void disconnect(InetSocketAddress peer) {
+        drop(peer);
+    }
+
     private CompletableFuture<Void> notice(InetSocketAddress peer, Request request) {
         return request(peer, request, noticeTimeout, false,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Ack.class,

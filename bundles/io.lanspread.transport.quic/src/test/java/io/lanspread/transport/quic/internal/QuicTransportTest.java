@@ -241,6 +241,19 @@ class QuicTransportTest {
     }
 
     @Test
+    void disconnectForgetsTheConnectionAndTheNextRequestMakesANewOne() throws Exception {
+        get(client.ping(address));
+        PeerConnection first = client.connectionTo(address);
+        assertThat(first).isNotNull();
+
+        client.disconnect(address);
+
+        assertThat(client.connectionTo(address)).isNull();
+        assertThat(get(client.listGames(address))).hasSize(2);
+        assertThat(client.connectionTo(address)).isNotNull().isNotSameAs(first);
+    }
+
+    @Test
     void manyConcurrentChunksOnOneConnection() throws Exception {
         byte[] data = randomBytes(32 * 64 * 1024, 3);
         Files.write(games.resolve("doom/many.bin"), data);
