@@ -21,7 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -43,9 +43,11 @@ import io.lanspread.api.transport.PeerRequestException;
 
 /**
  * One download from start to end. Chunks are dispatched while sources have room, each to the source the
- * current planner picks; answers are verified and written on the manager's executor; a failed chunk goes
- * to another source until it runs out of attempts. Disk work is counted so that a stop waits for writes
- * in progress and no write lands after cleanup.
+ * current planner picks; answers are verified and written (into the {@link GameStorage staging folder}) on
+ * the manager's executor; a failed chunk goes to another source until it runs out of attempts. Disk work is
+ * counted so that a stop waits for writes in progress and no write lands after cleanup. When every chunk is
+ * in, the staging folder is swapped in for the installed copy, the library rescanned and the old copy
+ * deleted; a failure or cancel deletes the staging folder only. An ended job drops its chunk tasks.
  */
 final class DownloadJob {
     private static final Logger LOG = LoggerFactory.getLogger(DownloadJob.class);
@@ -62,7 +64,7 @@ final class DownloadJob {
     private final Executor workers;
     private final ScheduledExecutorService scheduler;
     private final Notifier notifier;
-    private final Consumer<DownloadJob> onEnd;
+    private final BiConsumer<DownloadJob, DownloadStatus> onEnd;
     private final long totalBytes;
 
     // all guarded by this
@@ -85,7 +87,7 @@ final class DownloadJob {
 
     DownloadJob(String id, DownloadRequest request, Settings settings, GameStorage storage, LocalLibrary library,
             PeerClient client, Supplier<DownloadPlanner> planner, Executor workers, ScheduledExecutorService scheduler,
-            Consumer<DownloadJob> onEnd, DownloadListener listener) {
+            BiConsumer<DownloadJob, DownloadStatus> onEnd, DownloadListener listener) {
         this.id = id;
         this.request = request;
         this.settings = settings;
@@ -135,7 +137,10 @@ final class DownloadJob {
         workers.execute(this::prepareAndRun);
     }
 
-    /** Stops the download and removes what it wrote; false when it is no longer running. */
+    /**
+     * Stops the download and deletes its staging folder (everything it wrote) before returning; an installed
+     * copy of the game stays as it was. False when the download is no longer running.
+     */
     boolean cancel() {
         if (!claimEnd()) {
             return false;
@@ -153,7 +158,7 @@ final class DownloadJob {
         try {
             storage.prepare(() -> stopping);
         } catch (IOException | RuntimeException e) {
-            problem = "could not prepare " + storage.gameDir() + ": " + e.getMessage();
+            problem = "could not prepare " + storage.stagingDir() + ": " + e.getMessage();
         } finally {
             exitDiskWork();
         }
@@ -495,7 +500,10 @@ final class DownloadJob {
         notifier.progress(status);
     }
 
-    /** Every chunk is in: flush, check, put version.ini in place, rescan, report. */
+    /**
+     * Every chunk is in: flush, check, put version.ini in place, swap the new copy in, rescan, delete the old
+     * copy (off the critical path: the new version is already listed), report.
+     */
     private void complete() {
         if (!claimEnd()) {
             return;
@@ -515,6 +523,7 @@ final class DownloadJob {
         } catch (RuntimeException e) {
             LOG.warn("rescan after download {} failed", id, e);
         }
+        storage.deleteOldCopy();
         end(DownloadState.FINISHED, null);
     }
 
@@ -572,9 +581,17 @@ final class DownloadJob {
             state = finalState;
             error = message;
             status = status();
+            fresh = List.of(); // an ended job keeps no chunk tasks; in-flight attempts hold theirs until answered
+            nextFresh = 0;
+            retries.clear();
         }
-        onEnd.accept(this);
+        onEnd.accept(this, status);
         notifier.end(status);
+    }
+
+    /** Chunk tasks this job still holds; none once it ended. */
+    synchronized int chunkTasksHeld() {
+        return fresh.size() + retries.size();
     }
 
     private synchronized boolean enterDiskWork() {

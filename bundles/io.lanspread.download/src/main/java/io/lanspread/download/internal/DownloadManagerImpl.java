@@ -1,5 +1,6 @@
 package io.lanspread.download.internal;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,7 +43,13 @@ import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.download.internal.planner.LeastLoadedPlanner;
 
-/** Runs downloads: one {@link DownloadJob} per game at a time, remembered for the session. */
+/**
+ * Runs downloads: one {@link DownloadJob} per game at a time. A download writes into a hidden staging folder
+ * under {@code <gamesDir>/.lanspread-tmp} and swaps it in for the installed copy only once it is complete, so
+ * an installed game stays intact, listed and served until then; a failed or cancelled download deletes its
+ * staging folder only. A running download is held as its job; an ended one only as its final status, for the
+ * session. On activation, whatever a previous run left in {@code .lanspread-tmp} is deleted.
+ */
 @Component(name = DownloadManagerImpl.PID, service = DownloadManager.class)
 @Designate(ocd = DownloadManagerImpl.Config.class)
 public class DownloadManagerImpl implements DownloadManager {
@@ -87,8 +94,10 @@ public class DownloadManagerImpl implements DownloadManager {
     volatile DownloadPlanner planner;
 
     private final Object lock = new Object();
-    private final Map<String, DownloadJob> jobs = new LinkedHashMap<>();
+    private final Map<String, DownloadJob> running = new LinkedHashMap<>();
     private final Map<String, DownloadJob> runningByGame = new HashMap<>();
+    /** Final statuses of ended downloads, in the order they ended. */
+    private final Map<String, DownloadStatus> ended = new LinkedHashMap<>();
     private boolean closed;
 
     @Activate
@@ -103,6 +112,23 @@ public class DownloadManagerImpl implements DownloadManager {
         this.workers.allowCoreThreadTimeOut(true);
         this.scheduler = new ScheduledThreadPoolExecutor(1, threads("lanspread-download-timer-"));
         this.scheduler.setRemoveOnCancelPolicy(true);
+        deleteLeftovers();
+    }
+
+    /** Lists what a previous run left now (before any download stages), deletes it in the background. */
+    private void deleteLeftovers() {
+        List<Path> leftovers;
+        try {
+            leftovers = TempFolders.leftovers(library.gameDirectory().toAbsolutePath().normalize());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look for leftovers of a previous run", e);
+            return;
+        }
+        if (leftovers.isEmpty()) {
+            return;
+        }
+        LOG.info("deleting {} leftover(s) of a previous run: {}", leftovers.size(), leftovers);
+        workers.execute(() -> leftovers.forEach(TempFolders::deleteQuietly));
     }
 
     @Modified
@@ -146,7 +172,8 @@ public class DownloadManagerImpl implements DownloadManager {
                 throw new IllegalArgumentException("incomplete source for " + gameId + ": " + source);
             }
         }
-        GameStorage storage = GameStorage.plan(library, gameId, request.files());
+        String id = UUID.randomUUID().toString();
+        GameStorage storage = GameStorage.plan(library, gameId, id, request.files());
         DownloadJob job;
         synchronized (lock) {
             if (closed) {
@@ -155,38 +182,46 @@ public class DownloadManagerImpl implements DownloadManager {
             if (runningByGame.containsKey(gameId)) {
                 throw new IllegalStateException("game " + gameId + " is already being downloaded");
             }
-            job = new DownloadJob(UUID.randomUUID().toString(), request, settings, storage, library, client,
-                    this::currentPlanner, workers, scheduler, this::ended, target);
-            jobs.put(job.id(), job);
+            job = new DownloadJob(id, request, settings, storage, library, client, this::currentPlanner, workers,
+                    scheduler, this::ended, target);
+            running.put(id, job);
             runningByGame.put(gameId, job);
         }
-        LOG.info("download {} of {} {} from {} source(s) into {}", job.id(), gameId, request.game().version(),
-                request.sources().size(), storage.gameDir());
+        LOG.info("download {} of {} {} from {} source(s) into {} (staged in {})", id, gameId,
+                request.game().version(), request.sources().size(), storage.gameDir(), storage.stagingDir());
         DownloadStatus initial = job.status();
         job.start();
         return initial;
     }
 
+    /**
+     * Cancels a running download; it has deleted everything it wrote (its staging folder) when this returns
+     * true. An installed copy of the game is left as it was.
+     */
     @Override
     public boolean cancel(String downloadId) {
         DownloadJob job;
         synchronized (lock) {
-            job = jobs.get(downloadId);
+            job = running.get(downloadId);
         }
         return job != null && job.cancel();
     }
 
     @Override
     public List<DownloadStatus> downloads() {
-        List<DownloadJob> all;
+        List<DownloadJob> jobs;
+        List<DownloadStatus> statuses;
         synchronized (lock) {
-            all = new ArrayList<>(jobs.values());
+            jobs = new ArrayList<>(running.values());
+            statuses = new ArrayList<>(jobs.size() + ended.size());
+            statuses.addAll(ended.values());
         }
-        List<DownloadStatus> statuses = new ArrayList<>(all.size());
-        for (DownloadJob job : all) {
-            statuses.add(job.status());
+        List<DownloadStatus> current = new ArrayList<>(jobs.size());
+        for (DownloadJob job : jobs) {
+            current.add(job.status());
         }
-        statuses.sort(Comparator.comparing(s -> s.state() != DownloadState.RUNNING));
+        statuses.addAll(0, current);
+        statuses.sort(Comparator.comparing(s -> s.state() != DownloadState.RUNNING)); // one may end meanwhile
         return statuses;
     }
 
@@ -194,9 +229,19 @@ public class DownloadManagerImpl implements DownloadManager {
     public Optional<DownloadStatus> download(String downloadId) {
         DownloadJob job;
         synchronized (lock) {
-            job = jobs.get(downloadId);
+            job = running.get(downloadId);
+            if (job == null) {
+                return Optional.ofNullable(ended.get(downloadId));
+            }
         }
-        return Optional.ofNullable(job).map(DownloadJob::status);
+        return Optional.of(job.status());
+    }
+
+    /** The job of a running download; empty once it ended. */
+    Optional<DownloadJob> runningJob(String downloadId) {
+        synchronized (lock) {
+            return Optional.ofNullable(running.get(downloadId));
+        }
     }
 
     private DownloadPlanner currentPlanner() {
@@ -204,9 +249,12 @@ public class DownloadManagerImpl implements DownloadManager {
         return current != null ? current : fallbackPlanner;
     }
 
-    private void ended(DownloadJob job) {
+    private void ended(DownloadJob job, DownloadStatus last) {
         synchronized (lock) {
             runningByGame.remove(job.gameId(), job);
+            if (running.remove(job.id(), job)) {
+                ended.put(job.id(), last);
+            }
         }
     }
 

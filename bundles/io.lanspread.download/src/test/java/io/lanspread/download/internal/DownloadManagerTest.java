@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,12 +48,13 @@ import io.lanspread.download.internal.planner.RoundRobinPlanner;
 
 class DownloadManagerTest {
     private static final String PART = ".version.ini.lanspread-part";
-    private static final String OLD = ".version.ini.lanspread-old";
 
     @TempDir
     Path temp;
     private Path remote;
     private Path local;
+    /** A pristine copy of the version 0.9 that {@link #installOldVersion} installs. */
+    private Path oldVersion;
     private TestLibrary library;
     private FakePeers peers;
     private Peer a;
@@ -112,6 +115,20 @@ class DownloadManagerTest {
     private static List<String> hiddenLeftovers(Path dir) throws IOException {
         try (Stream<Path> list = Files.list(dir)) {
             return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".version.ini")).toList();
+        }
+    }
+
+    private Path tmp() {
+        return local.resolve(".lanspread-tmp");
+    }
+
+    /** The staging (and parked old) folders of a game's downloads: {@code .lanspread-tmp/<id>-*}. */
+    private List<Path> staged(String gameId) throws IOException {
+        if (!Files.isDirectory(tmp())) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(tmp())) {
+            return list.filter(p -> p.getFileName().toString().startsWith(gameId + "-")).toList();
         }
     }
 
@@ -202,6 +219,7 @@ class DownloadManagerTest {
         assertThat(end.error()).contains("all peers gone").containsAnyOf(
                 files.stream().filter(f -> !f.directory()).map(GameFile::path).toArray(String[]::new));
         assertThat(game("game1")).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
         assertThat(listener.failed).hasSize(1);
         assertThat(listener.finished).isEmpty();
         assertThat(listener.cancelled).isEmpty();
@@ -225,6 +243,7 @@ class DownloadManagerTest {
         assertThat(tried).hasSize(4);
         assertThat(new HashSet<>(tried.subList(0, 3))).containsExactlyInAnyOrder("a", "b", "c");
         assertThat(game("game1")).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
     }
 
     @Test
@@ -259,11 +278,13 @@ class DownloadManagerTest {
 
         String id = manager.start(request("game1", files), listener).id();
         listener.firstBytes.get(20, TimeUnit.SECONDS);
-        assertThat(game("game1")).exists();
+        assertThat(staged("game1")).singleElement().satisfies(dir -> assertThat(dir.getFileName()).hasToString("game1-" + id));
+        assertThat(game("game1")).doesNotExist(); // written only into the staging folder
 
         assertThat(manager.cancel(id)).isTrue();
 
         assertThat(game("game1")).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
         assertThat(manager.download(id)).map(DownloadStatus::state).contains(DownloadState.CANCELLED);
         assertThat(listener.awaitEnd().state()).isEqualTo(DownloadState.CANCELLED);
         assertThat(listener.failed).isEmpty();
@@ -273,6 +294,7 @@ class DownloadManagerTest {
 
         await("answers still on their way", () -> peers.pending.get() == 0);
         assertThat(game("game1")).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
         assertThat(listener.calls).containsOnlyOnce("cancelled").last().isEqualTo("cancelled");
     }
 
@@ -285,7 +307,11 @@ class DownloadManagerTest {
         AtomicInteger sentinelAtFinish = new AtomicInteger();
         RecordingListener listener = new RecordingListener(status -> {
             sentinelDuringProgress.add(Files.exists(sentinel));
-            partDuringProgress.add(Files.exists(game("game1").resolve(PART)));
+            try {
+                partDuringProgress.add(staged("game1").stream().anyMatch(dir -> Files.exists(dir.resolve(PART))));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }) {
             @Override
             public void finished(DownloadStatus status) {
@@ -302,6 +328,7 @@ class DownloadManagerTest {
         assertThat(sentinelAtFinish.get()).isEqualTo(1);
         assertThat(Files.readString(sentinel)).isEqualTo("1.0\n");
         assertThat(game("game1").resolve(PART)).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
     }
 
     @Test
@@ -347,11 +374,15 @@ class DownloadManagerTest {
         assertThat(manager.downloads()).isEmpty();
     }
 
-    @Test
-    void anUnsafeGameIdIsRejected() {
-        assertThatThrownBy(() -> manager().start(request("../local2", files), new RecordingListener()))
+    @ParameterizedTest
+    @ValueSource(strings = { "../local2", ".lanspread-tmp", ".hidden" })
+    void anUnsafeGameIdIsRejected(String unsafe) throws Exception {
+        assertThatThrownBy(() -> manager().start(request(unsafe, files), new RecordingListener()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(temp.resolve("local2")).doesNotExist();
+        try (Stream<Path> left = Files.list(local)) {
+            assertThat(left).isEmpty();
+        }
     }
 
     @Test
@@ -453,6 +484,7 @@ class DownloadManagerTest {
         assertThat(end.state()).isEqualTo(DownloadState.FAILED);
         assertThat(end.error()).contains("chose no source");
         assertThat(game("game1")).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
     }
 
     @Test
@@ -465,55 +497,213 @@ class DownloadManagerTest {
 
         DownloadStatus end = listener.awaitEnd();
         assertThat(end.state()).isEqualTo(DownloadState.FAILED);
-        assertThat(end.error()).contains("not enough disk space: need").contains(", have ");
+        assertThat(end.error()).contains("not enough disk space: need").contains("complete copy").contains(", have ");
         assertThat(peers.requests.get()).isZero();
         assertThat(game("game1")).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
     }
 
     @Test
-    void anUpdateReplacesTheFilesAndTheGameIsNotListedMeanwhile() throws Exception {
-        writeOldVersion();
-        List.of(a, b, c).forEach(p -> p.delayMillis = 30);
-        List<Boolean> listed = new CopyOnWriteArrayList<>();
-        RecordingListener listener = new RecordingListener(status -> listed.add(library.game("game1").isPresent()));
+    void notEnoughDiskSpaceForAnUpdateSaysTheInstalledCopyStaysMeanwhile() throws Exception {
+        installOldVersion();
+        List<GameFile> tree = new ArrayList<>(files);
+        tree.add(new GameFile("huge.bin", 1L << 55, false));
+        RecordingListener listener = new RecordingListener();
 
-        manager(Map.of("progress.interval.millis", 10L)).start(request("game1", files), listener);
+        manager().start(request("game1", tree), listener);
+
+        DownloadStatus end = listener.awaitEnd();
+        assertThat(end.state()).isEqualTo(DownloadState.FAILED);
+        assertThat(end.error()).contains("not enough disk space: need").contains("beside the installed one");
+        assertInstalledOldVersionIntact();
+    }
+
+    @Test
+    void duringAnUpdateTheInstalledGameStaysIntactCompleteAndListedUntilTheSwap() throws Exception {
+        installOldVersion();
+        List.of(a, b, c).forEach(p -> p.delayMillis = 40);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        List<Long> checkedAt = new CopyOnWriteArrayList<>();
+        List<Boolean> staging = new CopyOnWriteArrayList<>();
+        RecordingListener listener = new RecordingListener(status -> {
+            try {
+                String difference = GameTrees.difference(oldVersion, game("game1"));
+                if (difference != null) {
+                    problems.add("at " + status.downloadedBytes() + " bytes: " + difference);
+                }
+                if (!Files.isRegularFile(game("game1").resolve("version.ini"))) {
+                    problems.add("at " + status.downloadedBytes() + " bytes: no version.ini");
+                }
+                if (!library.game("game1").map(Game::version).equals(Optional.of("0.9"))) {
+                    problems.add("at " + status.downloadedBytes() + " bytes: 0.9 not listed");
+                }
+                staging.add(!staged("game1").isEmpty());
+                checkedAt.add(status.downloadedBytes());
+            } catch (IOException e) {
+                problems.add(e.toString());
+            }
+        });
+
+        manager(Map.of("parallel.per.peer", 1, "progress.interval.millis", 10L)).start(request("game1", files), listener);
 
         assertThat(listener.awaitEnd().state()).isEqualTo(DownloadState.FINISHED);
-        assertThat(listed).isNotEmpty().containsOnly(false);
+        assertThat(problems).isEmpty();
+        assertThat(checkedAt).as("progress while bytes were being written")
+                .anySatisfy(bytes -> assertThat(bytes).isPositive().isLessThan(GameTrees.size(files)));
+        assertThat(staging).isNotEmpty().containsOnly(true);
         assertThat(library.game("game1")).map(Game::version).contains("1.0");
-        for (GameFile file : files) {
-            if (!file.directory()) {
-                assertThat(Files.mismatch(remote.resolve("game1").resolve(file.path()),
-                        game("game1").resolve(file.path()))).as(file.path()).isEqualTo(-1L);
-            }
-        }
-        assertThat(game("game1").resolve("old-only.txt")).exists(); // not in the new list: left alone
-        assertThat(hiddenLeftovers(game("game1"))).isEmpty();
     }
 
     @Test
-    void aFailedUpdateKeepsTheFolderButNeverLooksComplete() throws Exception {
-        writeOldVersion();
+    void afterAnUpdateTheTreeIsExactlyTheNewVersionAndNothingIsLeftBehind() throws Exception {
+        installOldVersion();
+        RecordingListener listener = new RecordingListener();
+
+        manager().start(request("game1", files), listener);
+
+        assertThat(listener.awaitEnd().state()).isEqualTo(DownloadState.FINISHED);
+        assertThat(game("game1").resolve("old-only.txt")).doesNotExist();
+        assertThat(game("game1").resolve("old-only-dir")).doesNotExist();
+        assertThat(GameTrees.difference(remote.resolve("game1"), game("game1"))).isNull();
+        assertThat(hiddenLeftovers(game("game1"))).isEmpty();
+        assertThat(staged("game1")).isEmpty(); // neither the staging folder nor the replaced copy
+        assertThat(library.game("game1")).map(Game::version).contains("1.0");
+        assertThat(library.rescans.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedUpdateLeavesTheInstalledVersionIntact() throws Exception {
+        installOldVersion();
         List.of(a, b, c).forEach(p -> p.failAll = true);
         RecordingListener listener = new RecordingListener();
 
         manager().start(request("game1", files), listener);
 
         assertThat(listener.awaitEnd().state()).isEqualTo(DownloadState.FAILED);
-        assertThat(game("game1")).isDirectory();
-        assertThat(game("game1").resolve("version.ini")).doesNotExist();
-        assertThat(game("game1").resolve(PART)).doesNotExist();
-        assertThat(game("game1").resolve(OLD)).hasContent("0.9");
-        assertThat(library.game("game1")).isEmpty();
+        assertInstalledOldVersionIntact();
+        assertThat(library.rescans.get()).isZero();
     }
 
-    private void writeOldVersion() throws IOException {
-        Path old = Files.createDirectories(game("game1").resolve("bin"));
-        Files.writeString(game("game1").resolve("version.ini"), "0.9\n");
-        Files.write(old.resolve("game.bin"), new byte[5 * 1024 * 1024 + 7]); // longer than the new one
-        Files.writeString(game("game1").resolve("old-only.txt"), "from 0.9");
-        assertThat(library.game("game1")).isPresent();
+    @Test
+    void aCancelledUpdateLeavesTheInstalledVersionIntact() throws Exception {
+        installOldVersion();
+        c.hang = true;
+        DownloadManagerImpl manager = manager(Map.of("progress.interval.millis", 20L));
+        RecordingListener listener = new RecordingListener();
+        String id = manager.start(request("game1", files), listener).id();
+        listener.firstBytes.get(20, TimeUnit.SECONDS);
+        assertThat(staged("game1")).hasSize(1);
+
+        assertThat(manager.cancel(id)).isTrue();
+
+        assertInstalledOldVersionIntact(); // at once: cancel has removed what it wrote when it returns
+        assertThat(listener.awaitEnd().state()).isEqualTo(DownloadState.CANCELLED);
+        await("answers still on their way", () -> peers.pending.get() == 0);
+        assertInstalledOldVersionIntact();
+    }
+
+    @Test
+    void deactivationDuringAnUpdateLeavesTheInstalledVersionIntact() throws Exception {
+        installOldVersion();
+        c.hang = true;
+        DownloadManagerImpl manager = manager(Map.of("progress.interval.millis", 20L));
+        RecordingListener listener = new RecordingListener();
+        manager.start(request("game1", files), listener);
+        listener.firstBytes.get(20, TimeUnit.SECONDS);
+
+        manager.deactivate();
+        managers.remove(manager);
+
+        assertThat(listener.awaitEnd().state()).isEqualTo(DownloadState.CANCELLED);
+        assertInstalledOldVersionIntact();
+    }
+
+    private void assertInstalledOldVersionIntact() throws IOException {
+        assertThat(GameTrees.difference(oldVersion, game("game1"))).isNull();
+        assertThat(library.game("game1")).map(Game::version).contains("0.9");
+        assertThat(staged("game1")).isEmpty();
+    }
+
+    /** Installs version 0.9 of game1 (random bytes, so a zero-filled or overwritten file shows) and keeps a pristine copy. */
+    private void installOldVersion() throws IOException {
+        oldVersion = temp.resolve("old-version").resolve("game1");
+        writeOldVersion(oldVersion);
+        writeOldVersion(game("game1"));
+        assertThat(GameTrees.difference(oldVersion, game("game1"))).isNull();
+        assertThat(library.game("game1")).map(Game::version).contains("0.9");
+    }
+
+    private static void writeOldVersion(Path game) throws IOException {
+        Random random = new Random(9);
+        Files.createDirectories(game.resolve("bin"));
+        Files.createDirectories(game.resolve("data/levels"));
+        Files.createDirectories(game.resolve("old-only-dir/sub"));
+        Files.writeString(game.resolve("version.ini"), "0.9\n");
+        Files.write(game.resolve("bin/game.bin"), GameTrees.bytes(random, 5 * 1024 * 1024 + 7)); // longer than the new one
+        Files.write(game.resolve("data/levels/level1.dat"), GameTrees.bytes(random, 70_000)); // same path, other bytes
+        Files.writeString(game.resolve("old-only.txt"), "from 0.9");
+    }
+
+    @Test
+    void leftoversOfAPreviousRunAreDeletedOnActivationAndNothingElse() throws Exception {
+        Path staging = Files.createDirectories(tmp().resolve("game1-" + UUID.randomUUID()).resolve("bin"));
+        Files.write(staging.resolve("game.bin"), new byte[1000]);
+        GameTrees.writeSampleGame(game("game2"), "2.0", 2);
+        Path replaced = tmp().resolve("game2-" + UUID.randomUUID() + "-old");
+        GameTrees.writeSampleGame(replaced, "1.0", 3);
+        Files.writeString(tmp().resolve("stray.txt"), "x");
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Files.writeString(outside.resolve("keep.txt"), "not ours");
+        Files.createSymbolicLink(tmp().resolve("a-link"), outside);
+        Path otherHidden = Files.createDirectories(local.resolve(".other"));
+        Files.writeString(otherHidden.resolve("keep.txt"), "not ours either");
+        // a crash between the swap's two renames: the installed copy is parked and its folder is missing
+        Path parked = tmp().resolve("game3-" + UUID.randomUUID() + "-old");
+        GameTrees.writeSampleGame(parked, "3.0", 4);
+        Path pristine3 = temp.resolve("pristine3");
+        GameTrees.writeSampleGame(pristine3, "3.0", 4);
+        Path pristine2 = temp.resolve("pristine2");
+        GameTrees.writeSampleGame(pristine2, "2.0", 2);
+
+        manager();
+
+        await("leftovers deleted", () -> {
+            try (Stream<Path> left = Files.list(tmp())) {
+                return left.findAny().isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(outside.resolve("keep.txt")).hasContent("not ours");
+        assertThat(otherHidden.resolve("keep.txt")).hasContent("not ours either");
+        assertThat(GameTrees.difference(pristine2, game("game2"))).isNull();
+        assertThat(GameTrees.difference(pristine3, game("game3"))).isNull();
+    }
+
+    @Test
+    void anEndedDownloadKeepsOnlyItsFinalStatus() throws Exception {
+        c.hang = true;
+        DownloadManagerImpl manager = manager();
+        RecordingListener listener = new RecordingListener();
+        String id = manager.start(request("game1", files), listener).id();
+        listener.firstBytes.get(20, TimeUnit.SECONDS);
+        DownloadJob job = manager.runningJob(id).orElseThrow();
+        assertThat(job.chunkTasksHeld()).isPositive();
+
+        assertThat(manager.cancel(id)).isTrue();
+
+        assertThat(manager.runningJob(id)).isEmpty();
+        assertThat(job.chunkTasksHeld()).isZero();
+        assertThat(manager.download(id)).map(DownloadStatus::state).contains(DownloadState.CANCELLED);
+
+        c.hang = false;
+        RecordingListener again = new RecordingListener();
+        String second = manager.start(request("game1", files), again).id();
+        DownloadStatus end = again.awaitEnd();
+        assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertThat(manager.runningJob(second)).isEmpty();
+        assertThat(manager.download(second)).contains(end);
+        assertThat(manager.downloads()).extracting(DownloadStatus::id).containsExactly(id, second);
     }
 
     @Test
@@ -564,6 +754,7 @@ class DownloadManagerTest {
 
         assertThat(listener.awaitEnd().state()).isEqualTo(DownloadState.CANCELLED);
         assertThat(game("game1")).doesNotExist();
+        assertThat(staged("game1")).isEmpty();
         assertThatThrownBy(() -> manager.start(request("game1", files), new RecordingListener()))
                 .isInstanceOf(IllegalStateException.class);
         managers.remove(manager);
