@@ -48,7 +48,10 @@ final class MdnsLink {
     private final ServiceListener browser = new Browser(true);
     /** Never reports: re-adding it is what makes JmDNS send a fresh query. */
     private final ServiceListener queryTrigger = new Browser(false);
-    private ServiceInfo advertised;
+    /** Orders {@link #start} and {@link #close()}; never taken on the events thread. */
+    private final Object lifecycle = new Object();
+    private boolean closing; // guarded by lifecycle
+    private ServiceInfo advertised; // guarded by this, like the two below
     private Map<String, String> pendingText;
     private long changedAt;
 
@@ -67,12 +70,27 @@ final class MdnsLink {
         return binding;
     }
 
-    /** Registers the service and starts browsing; returns without waiting for probing to finish. */
-    synchronized void start(int port, Map<String, String> txt) throws IOException {
-        advertised = ServiceInfo.create(SERVICE_TYPE, instanceName, port, 0, 0, txt);
-        changedAt = System.nanoTime();
-        jmdns.registerService(advertised);
-        jmdns.addServiceListener(SERVICE_TYPE, browser);
+    /**
+     * Starts browsing (the first query goes out at once), then registers the service. Blocks for as long
+     * as JmDNS's {@code registerService} does, so call it off the events thread. Serialised with
+     * {@link #close()}: once closing has begun, nothing is registered.
+     *
+     * @return false when the link was closed first
+     */
+    boolean start(int port, Map<String, String> txt) throws IOException {
+        synchronized (lifecycle) {
+            if (closing) {
+                return false;
+            }
+            jmdns.addServiceListener(SERVICE_TYPE, browser);
+            ServiceInfo info = ServiceInfo.create(SERVICE_TYPE, instanceName, port, 0, 0, txt);
+            synchronized (this) {
+                advertised = info; // not announced yet, so flushText holds changes back
+                changedAt = System.nanoTime();
+            }
+            jmdns.registerService(info);
+            return true;
+        }
     }
 
     /**
@@ -113,11 +131,12 @@ final class MdnsLink {
         if (old != null) {
             jmdns.unregisterService(old); // outside the lock: waits for the goodbyes
         }
+        ServiceInfo fresh = ServiceInfo.create(SERVICE_TYPE, instanceName, port, 0, 0, txt);
         synchronized (this) {
-            advertised = ServiceInfo.create(SERVICE_TYPE, instanceName, port, 0, 0, txt);
+            advertised = fresh;
             changedAt = System.nanoTime();
-            jmdns.registerService(advertised);
         }
+        jmdns.registerService(fresh); // outside the lock: offerText on the events thread must not wait
     }
 
     /**
@@ -152,6 +171,9 @@ final class MdnsLink {
      */
     void close() {
         long start = System.nanoTime();
+        synchronized (lifecycle) {
+            closing = true; // waits for a start in progress, so its registration is closed too
+        }
         closeQuietly();
         long lastClose = System.nanoTime();
         // JmDNS 3.6.1: close() does nothing while the instance recovers from an I/O error (its interface

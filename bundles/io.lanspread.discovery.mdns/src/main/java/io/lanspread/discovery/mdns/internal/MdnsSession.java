@@ -42,9 +42,9 @@ import io.lanspread.api.discovery.LocalPeer;
  * Advertises one peer and browses on every selected interface, one {@link MdnsLink} each.
  *
  * <p>Threads: all bookkeeping and every listener call happen on the single {@code events} thread, so the
- * maps below need no locks; JmDNS callbacks only post to it. Calls that block (JmDNS create, resolve,
- * list, close) run on the {@code work} pool. {@code lock} guards only the hand-over of links with
- * {@link #close()}.
+ * maps below need no locks; JmDNS callbacks only post to it. Every JmDNS call that may block (create,
+ * start, resolve, list, re-register, close) runs on the {@code work} pool and posts its outcome back.
+ * {@code lock} guards only the hand-over of links with {@link #close()}.
  */
 final class MdnsSession implements DiscoverySession, MdnsLink.Events {
 
@@ -69,6 +69,7 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
     private boolean closed; // guarded by lock
 
     // events thread only
+    /** Bindings whose link is being created or started; such a link gets no TXT or port changes yet. */
     private final Set<Binding> opening = new HashSet<>();
     private final Set<Binding> failing = new HashSet<>();
     private final Map<SeenKey, DiscoveredPeer> seen = new HashMap<>();
@@ -246,13 +247,18 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
         for (Binding binding : wanted) {
             if (!hasLink(binding) && opening.add(binding)) {
                 String name = instanceName;
-                runBlocking(() -> open(binding, name));
+                int port = self.quicPort();
+                Map<String, String> text = txt;
+                runBlocking(() -> open(binding, name, port, text));
             }
         }
     }
 
-    /** Work thread: create the instance, hand it over under the lock, then start it on the events thread. */
-    private void open(Binding binding, String name) {
+    /**
+     * Work thread: creates the instance, hands it over under the lock (so {@link #close()} finds it), starts
+     * it (browsing first, then registering), then reports back to the events thread.
+     */
+    private void open(Binding binding, String name, int port, Map<String, String> text) {
         MdnsLink link;
         try {
             link = new MdnsLink(binding, name, InstanceName.hostLabel(uuid, linkNumbers.incrementAndGet(), binding.interfaceName()), this);
@@ -278,25 +284,39 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
             link.close();
             return;
         }
-        post(() -> {
-            opening.remove(binding);
-            failing.remove(binding);
-            if (isActive(link)) {
-                startLink(link);
+        long start = System.nanoTime();
+        try {
+            if (!link.start(port, text)) {
+                post(() -> opening.remove(binding)); // closed meanwhile by close() or an interface check
+                return;
             }
-        });
+        } catch (IOException | RuntimeException e) {
+            synchronized (lock) {
+                links.remove(binding, link);
+            }
+            post(() -> {
+                opening.remove(binding);
+                LOG.warn("Cannot advertise on {}: {}", link, e.toString()); // the next interface check tries again
+            });
+            link.close();
+            return;
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        post(() -> started(link, port, text, millis));
     }
 
-    private void startLink(MdnsLink link) {
-        try {
-            link.start(self.quicPort(), txt);
-            LOG.info("mDNS runs on {}", link);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Cannot advertise on {}: {}", link, e.toString());
-            synchronized (lock) {
-                links.remove(link.binding(), link);
-            }
-            runBlocking(link::close); // the next interface check tries again
+    /** Events thread: the link browses and advertises; catch up with changes made while it started. */
+    private void started(MdnsLink link, int port, Map<String, String> text, long millis) {
+        opening.remove(link.binding());
+        failing.remove(link.binding());
+        if (!isActive(link)) {
+            return;
+        }
+        LOG.info("mDNS runs on {} (started in {} ms)", link, millis);
+        if (self.quicPort() != port) {
+            readvertise(link, self.quicPort(), txt);
+        } else if (!text.equals(txt) && !link.offerText(txt)) {
+            scheduleTextFlush();
         }
     }
 
@@ -312,19 +332,23 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
             return;
         }
         txt = newTxt;
-        for (MdnsLink link : activeLinks()) {
+        for (MdnsLink link : startedLinks()) {
             if (portChanged) {
-                runBlocking(() -> {
-                    try {
-                        link.readvertise(peer.quicPort(), newTxt);
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warn("Cannot re-advertise on {}: {}", link, e.toString());
-                    }
-                });
+                readvertise(link, peer.quicPort(), newTxt);
             } else if (!link.offerText(newTxt)) {
                 scheduleTextFlush();
             }
         }
+    }
+
+    private void readvertise(MdnsLink link, int port, Map<String, String> text) {
+        runBlocking(() -> {
+            try {
+                link.readvertise(port, text);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Cannot re-advertise on {}: {}", link, e.toString());
+            }
+        });
     }
 
     /** Retries held-back TXT changes until every link has taken them (see {@link MdnsLink#offerText}). */
@@ -350,7 +374,7 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
     }
 
     private void requery() {
-        for (MdnsLink link : activeLinks()) {
+        for (MdnsLink link : startedLinks()) {
             runBlocking(link::requery);
         }
     }
@@ -441,6 +465,13 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
         synchronized (lock) {
             return new ArrayList<>(links.values());
         }
+    }
+
+    /** Events thread: the active links whose start has been reported back. */
+    private List<MdnsLink> startedLinks() {
+        List<MdnsLink> started = activeLinks();
+        started.removeIf(link -> opening.contains(link.binding()));
+        return started;
     }
 
     private boolean isClosed() {

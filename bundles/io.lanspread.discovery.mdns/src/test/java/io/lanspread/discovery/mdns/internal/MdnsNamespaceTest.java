@@ -70,6 +70,8 @@ class MdnsNamespaceTest {
         browser.await(0, l -> l.equals("found peer-adv 192.0.2.1:" + PeerMain.QUIC_PORT + " 1"));
         long found = millisSince(t0);
         advertiser.await(0, l -> l.equals("found peer-brw 192.0.2.2:" + PeerMain.QUIC_PORT + " 5"));
+        String browserFound = browser.await(0, l -> l.startsWith("elapsed peer-adv "));
+        String advertiserFound = advertiser.await(0, l -> l.startsWith("elapsed peer-brw "));
 
         long t1 = System.nanoTime();
         advertiser.send("update 2"); // while JmDNS may still be announcing: must be held back, not lost
@@ -100,9 +102,11 @@ class MdnsNamespaceTest {
 
         assertThat(browser.lines).as("other protocol version and self are ignored")
                 .noneMatch(l -> l.contains("peer-old") || l.contains("peer-brw"));
-        System.out.printf("mDNS in namespaces: found after %d ms (incl. JVM start), TXT update seen after %d ms,"
+        System.out.printf("mDNS in namespaces: session start -> other peer found: browser %s ms, advertiser %s ms;"
+                + " found after %d ms (incl. JVM start), TXT update seen after %d ms,"
                 + " interface down -> lost %d ms, up -> found %d ms, goodbye -> lost %d ms,"
-                + " advertiser close %s ms%n", found, updated, ifDown, ifUp, lost, closed);
+                + " advertiser close %s ms%n", browserFound.substring(browserFound.indexOf(' ') + 1),
+                advertiserFound.substring(advertiserFound.indexOf(' ') + 1), found, updated, ifDown, ifUp, lost, closed);
     }
 
     private void buildLab() throws Exception {

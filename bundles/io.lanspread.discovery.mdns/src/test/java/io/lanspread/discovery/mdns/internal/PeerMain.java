@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.lanspread.api.discovery.DiscoveredPeer;
 import io.lanspread.api.discovery.DiscoveryListener;
@@ -14,7 +16,8 @@ import io.lanspread.api.discovery.LocalPeer;
 /**
  * A child process for {@link MdnsNamespaceTest}: runs one session per argument {@code peerId:protoVer:rev}
  * on every multicast interface of its network namespace, prints what the first session finds and obeys
- * {@code update <rev>}, {@code threads} and {@code close} on stdin.
+ * {@code update <rev>}, {@code threads} and {@code close} on stdin. The first time it finds a peer it also
+ * prints {@code elapsed <peerId> <ms>}, counted from the first session's start.
  */
 public final class PeerMain {
 
@@ -31,7 +34,7 @@ public final class PeerMain {
             String[] p = arg.split(":");
             LocalPeer peer = new LocalPeer(p[0], p[0] + " display", QUIC_PORT, "ab".repeat(32),
                     Long.parseLong(p[2]), Integer.parseInt(p[1]));
-            MdnsSession session = new MdnsSession(peer, sessions.isEmpty() ? new Printer() : new Silent(),
+            MdnsSession session = new MdnsSession(peer, sessions.isEmpty() ? new Printer(System.nanoTime()) : new Silent(),
                     () -> settings, InterfaceSelector::snapshot, s -> { });
             session.start();
             sessions.add(session);
@@ -64,8 +67,18 @@ public final class PeerMain {
     }
 
     private static final class Printer implements DiscoveryListener {
+        private final long started;
+        private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+        Printer(long started) {
+            this.started = started;
+        }
+
         @Override
         public void found(DiscoveredPeer peer) {
+            if (known.add(peer.peerId())) {
+                say("elapsed " + peer.peerId() + " " + (System.nanoTime() - started) / 1_000_000);
+            }
             say("found " + peer.peerId() + " " + peer.address().getAddress().getHostAddress() + ":"
                     + peer.address().getPort() + " " + peer.libraryRevision());
         }
