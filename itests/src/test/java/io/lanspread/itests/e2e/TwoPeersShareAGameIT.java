@@ -142,6 +142,8 @@ class TwoPeersShareAGameIT {
         assertError(leecher.request("GET", "/api/games/" + "x".repeat(300)), 400);
         assertError(leecher.request("DELETE", "/api/downloads/no-such-download"), 404);
         assertError(leecher.request("GET", "/api/nothing-here"), 404);
+        // a web page on another site cannot drive the API from the user's browser
+        assertError(leecher.request("POST", "/api/games/" + GAME + "/download", "Origin", "https://evil.example"), 403);
         assertThat(leecher.get("/api/status").get("peerId").asText()).isEqualTo(leecher.peerId());
     }
 

@@ -120,9 +120,18 @@ public final class PeerProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> request(String method, String path) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return http.send(req, HttpResponse.BodyHandlers.ofString());
+        return request(method, path, new String[0]);
+    }
+
+    /** A request with extra headers, given as name, value, name, value... */
+    public HttpResponse<String> request(String method, String path, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            req.headers(headers);
+        }
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET that must answer 200; returns the parsed JSON body. */

@@ -52,6 +52,11 @@ public final class ApiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Reply reply;
+        String refusal = OriginGuard.refusal(request.getHeader("Host"), request.getHeader("Origin"));
+        if (refusal != null) {
+            send(response, new Reply(403, Views.error(refusal)));
+            return;
+        }
         try {
             reply = route(request.getMethod(), ApiPath.segments(remainder(request)), request);
         } catch (ApiException e) {
