@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lanspread.itests.support.Conditions;
+import io.lanspread.itests.support.FileTrees;
 import io.lanspread.itests.support.GameFixture;
 import io.lanspread.itests.support.PeerProcess;
 
@@ -54,11 +55,14 @@ class TwoPeersShareAGameIT {
     }
 
     @AfterAll
-    void stopPeers() {
+    void stopPeers() throws Exception {
         for (PeerProcess p : new PeerProcess[] {leecher, seeder}) {
             if (p != null) {
                 p.close();
             }
+        }
+        if (work != null) {
+            FileTrees.delete(work);
         }
     }
 
