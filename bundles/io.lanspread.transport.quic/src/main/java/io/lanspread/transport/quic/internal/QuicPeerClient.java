@@ -59,6 +59,12 @@ import io.netty.util.concurrent.ScheduledFuture;
  * The client presents this peer's certificate, so servers can attribute its notices to its peer id. Any
  * server certificate is accepted in the handshake (peers are self-signed); the id derived from it is
  * remembered and a {@code Pong} claiming another peer id fails with {@link Reason#PROTOCOL}.
+ * <p>
+ * Identity is pinned per address: a successful ping or hello pins the (certificate-proven) peer id to the
+ * address, and every other request on a connection whose certificate belongs to another peer fails with
+ * {@link Reason#PROTOCOL} and drops that connection, so a new host at an old address cannot answer in the
+ * old peer's name. Only a new ping or hello re-pins; {@link #disconnect} forgets the pin. An address with no
+ * pin yet accepts any peer (in practice the first contact with an address is a hello or ping).
  */
 @Component(name = "io.lanspread.transport.quic.client", service = PeerClient.class)
 @Designate(ocd = QuicPeerClient.Config.class)
@@ -90,6 +96,8 @@ public final class QuicPeerClient implements PeerClient {
 
     private final MessageCodec codec = new MessageCodec();
     private final Map<InetSocketAddress, CompletableFuture<PeerConnection>> connections = new ConcurrentHashMap<>();
+    /** The peer id last proven by a ping or hello to each address. */
+    private final Map<InetSocketAddress, String> pins = new ConcurrentHashMap<>();
     private final EventLoopGroup group;
     private final ExecutorService executor;
     private final QuicSslContext ssl;
@@ -133,6 +141,7 @@ public final class QuicPeerClient implements PeerClient {
             }
         }
         connections.clear();
+        pins.clear();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
         for (ChannelFuture f : closing) { // lets the close reach the peers before the event loops stop
             f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -145,9 +154,9 @@ public final class QuicPeerClient implements PeerClient {
 
     @Override
     public CompletionStage<PeerHello> ping(InetSocketAddress peer) {
-        CompletableFuture<PeerHello> hello = request(peer, new Request.Ping(), requestTimeout, false,
+        CompletableFuture<PeerHello> hello = request(peer, new Request.Ping(), requestTimeout, false, false,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Pong.class,
-                        pong -> hello(pong, connection)));
+                        pong -> pin(pong, connection)));
         // a peer that does not answer a ping is gone (a restarted peer does not know our old connection):
         // drop the connection so that the next request makes a new one
         hello.whenComplete((h, e) -> {
@@ -166,9 +175,9 @@ public final class QuicPeerClient implements PeerClient {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
         }
-        CompletableFuture<PeerHello> hello = request(peer, request, requestTimeout, false,
+        CompletableFuture<PeerHello> hello = request(peer, request, requestTimeout, false, false,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Pong.class,
-                        pong -> hello(pong, connection)));
+                        pong -> pin(pong, connection)));
         hello.whenComplete((h, e) -> {
             if (e instanceof PeerRequestException p && p.reason() == Reason.TIMEOUT) {
                 drop(peer); // as for ping
@@ -196,27 +205,29 @@ public final class QuicPeerClient implements PeerClient {
         return ack;
     }
 
+    /** Also forgets the peer id pinned to {@code peer}. */
     @Override
     public void disconnect(InetSocketAddress peer) {
+        pins.remove(peer);
         drop(peer);
     }
 
     private CompletableFuture<Void> notice(InetSocketAddress peer, Request request) {
-        return request(peer, request, noticeTimeout, false,
+        return request(peer, request, noticeTimeout, false, true,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Ack.class,
                         ack -> null));
     }
 
     @Override
     public CompletionStage<List<Game>> listGames(InetSocketAddress peer) {
-        return request(peer, new Request.ListGames(), requestTimeout, false,
+        return request(peer, new Request.ListGames(), requestTimeout, false, true,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Games.class,
                         Response.Games::games));
     }
 
     @Override
     public CompletionStage<List<GameFile>> getGame(InetSocketAddress peer, String gameId) {
-        return request(peer, new Request.GetGame(gameId), requestTimeout, false,
+        return request(peer, new Request.GetGame(gameId), requestTimeout, false, true,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.GameFiles.class,
                         files -> {
                             if (!files.gameId().equals(gameId)) {
@@ -236,21 +247,27 @@ public final class QuicPeerClient implements PeerClient {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
         }
-        return request(peer, request, chunkTimeout, false,
+        return request(peer, request, chunkTimeout, false, true,
                 (completion, connection) -> new ChunkResponseHandler(completion, codec, request));
     }
 
     @Override
     public CompletionStage<Long> getFile(InetSocketAddress peer, String gameId, String path, Path target) {
         Request.GetGameFileData request = new Request.GetGameFileData(gameId, path);
-        return request(peer, request, fileIdleTimeout, true,
+        return request(peer, request, fileIdleTimeout, true, true,
                 (completion, connection) -> new FileResponseHandler(completion, codec, request, target, executor));
     }
 
-    private static PeerHello hello(Response.Pong pong, PeerConnection connection) {
+    /** Checks the pong against the certificate, then pins that peer id to the address (on the event loop,
+     *  so the pin is in place before the caller sees the answer). */
+    private PeerHello pin(Response.Pong pong, PeerConnection connection) {
         if (!pong.peerId().equals(connection.certificatePeerId())) {
             throw new PeerRequestException(Reason.PROTOCOL, "peer claims id " + pong.peerId()
                     + " but its certificate belongs to " + connection.certificatePeerId());
+        }
+        String previous = pins.put(connection.address(), pong.peerId());
+        if (previous != null && !previous.equals(pong.peerId())) {
+            LOG.info("{} is now peer {} (was {})", connection.address(), pong.peerId(), previous);
         }
         return new PeerHello(pong.peerId(), pong.name(), pong.protocolVersion(), pong.libraryRevision());
     }
@@ -261,15 +278,16 @@ public final class QuicPeerClient implements PeerClient {
         ResponseStreamHandler<T> create(Completion<T> completion, PeerConnection connection);
     }
 
+    /** @param pinned whether the answering peer must be the one pinned to {@code peer} (all but ping and hello) */
     private <T> CompletableFuture<T> request(InetSocketAddress peer, Request request, Duration timeout,
-            boolean idle, HandlerFactory<T> handlers) {
+            boolean idle, boolean pinned, HandlerFactory<T> handlers) {
         byte[] frame;
         try {
             frame = codec.encode(request);
         } catch (IllegalArgumentException e) { // over the request size limit
             return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
         }
-        return exchange(peer, frame, timeout, idle, handlers);
+        return exchange(peer, frame, timeout, idle, pinned, handlers);
     }
 
     /**
@@ -277,7 +295,7 @@ public final class QuicPeerClient implements PeerClient {
      * with the handler. Package-private so tests can send malformed frames.
      */
     <T> CompletableFuture<T> exchange(InetSocketAddress peer, byte[] requestBytes, Duration timeout, boolean idle,
-            HandlerFactory<T> handlers) {
+            boolean pinned, HandlerFactory<T> handlers) {
         Completion<T> completion = new Completion<>(executor);
         try {
             watch(completion, timeout, idle);
@@ -294,6 +312,14 @@ public final class QuicPeerClient implements PeerClient {
                 return;
             }
             completion.connected();
+            if (pinned) {
+                PeerRequestException impostor = checkPin(connection);
+                if (impostor != null) {
+                    drop(connection);
+                    completion.fail(impostor);
+                    return;
+                }
+            }
             connection.quic().createStream(QuicStreamType.BIDIRECTIONAL, handlers.create(completion, connection))
                     .addListener(f -> {
                         if (!f.isSuccess()) {
@@ -318,6 +344,16 @@ public final class QuicPeerClient implements PeerClient {
                     });
         });
         return completion.future();
+    }
+
+    /** A failure when the connection's certificate belongs to another peer than the one pinned to its address. */
+    private PeerRequestException checkPin(PeerConnection connection) {
+        String expected = pins.get(connection.address());
+        if (expected == null || expected.equals(connection.certificatePeerId())) {
+            return null; // no pin yet: the first contact is a ping or hello in practice
+        }
+        return new PeerRequestException(Reason.PROTOCOL, "peer at " + connection.address() + " is now "
+                + connection.certificatePeerId() + ", expected " + expected);
     }
 
     /** Fails the request after {@code timeout}, or, when {@code idle}, after {@code timeout} without data. */
@@ -429,6 +465,18 @@ public final class QuicPeerClient implements PeerClient {
         if (f != null) {
             f.thenAccept(PeerConnection::close);
         }
+    }
+
+    /** Closes this connection, and forgets it if it still is the one kept for its address. */
+    private void drop(PeerConnection connection) {
+        connections.computeIfPresent(connection.address(), (address, f) ->
+                f.isDone() && !f.isCompletedExceptionally() && f.join() == connection ? null : f);
+        connection.close();
+    }
+
+    /** The peer id pinned to {@code peer}, if any (for tests). */
+    String pinnedPeerId(InetSocketAddress peer) {
+        return pins.get(peer);
     }
 
     /** The live connection to {@code peer}, if any (for tests). */

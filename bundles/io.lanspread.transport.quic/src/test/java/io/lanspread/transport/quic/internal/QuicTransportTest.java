@@ -230,7 +230,7 @@ class QuicTransportTest {
         byte[] truncated = ByteBuffer.allocate(6).putInt(100).put((byte) '{').put((byte) '"').array();
         byte[] notJson = ByteBuffer.allocate(7).putInt(3).put("abc".getBytes(StandardCharsets.US_ASCII)).array();
         for (byte[] raw : List.of(missingFields, tooLong, truncated, notJson)) {
-            Response.Error error = get(client.exchange(address, raw, Duration.ofSeconds(5), false,
+            Response.Error error = get(client.exchange(address, raw, Duration.ofSeconds(5), false, true,
                     (completion, c) -> new ControlResponseHandler<>(completion, new MessageCodec(), Response.Error.class,
                             e -> e)));
             assertThat(error.code()).isEqualTo(ErrorCode.BAD_REQUEST);
