@@ -64,6 +64,9 @@ final class MdnsLink {
         // An InetAddress that carries its host name keeps JmDNS from a reverse DNS lookup, which can hang.
         InetAddress named = InetAddress.getByAddress(hostName, binding.address().getAddress());
         this.jmdns = JmDNS.create(named, hostName);
+        if (!FastProbing.install(jmdns)) {
+            LOG.debug("mDNS on {} probes at JmDNS's own pace (about 4 s until others see it)", binding);
+        }
     }
 
     Binding binding() {

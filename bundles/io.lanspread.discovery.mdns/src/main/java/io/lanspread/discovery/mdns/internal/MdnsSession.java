@@ -50,6 +50,12 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
 
     static final String SOURCE = "mdns";
     static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    /**
+     * How long a binding stays unused while its previous link closes (its goodbyes take about 2 s). A new
+     * instance probing meanwhile would hear the old one claim the same service name for another host name
+     * and rename itself "(2)".
+     */
+    static final Duration REOPEN_WAIT = Duration.ofSeconds(3);
     static final Duration TEXT_RETRY = Duration.ofMillis(250);
     static final String THREAD_PREFIX = "lanspread-mdns-";
 
@@ -71,6 +77,8 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
     // events thread only
     /** Bindings whose link is being created or started; such a link gets no TXT or port changes yet. */
     private final Set<Binding> opening = new HashSet<>();
+    /** Links closed by an interface check that may still be sending goodbyes; see {@link #REOPEN_WAIT}. */
+    private final Map<Binding, MdnsLink> closing = new HashMap<>();
     private final Set<Binding> failing = new HashSet<>();
     private final Map<SeenKey, DiscoveredPeer> seen = new HashMap<>();
     private final Set<SeenKey> ignored = new HashSet<>();
@@ -153,6 +161,7 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
 
     @Override
     public void added(MdnsLink link, String serviceName) {
+        LOG.debug("mDNS service {} appeared on {}", serviceName, link);
         post(() -> {
             if (isActive(link)) {
                 runBlocking(() -> link.resolve(serviceName, true));
@@ -242,15 +251,27 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
         for (MdnsLink link : gone) {
             LOG.info("mDNS stops on {}", link);
             forgetPeersOf(link.binding());
-            runBlocking(link::close);
+            closing.put(link.binding(), link);
+            runBlocking(() -> {
+                link.close();
+                post(() -> closed(link));
+            });
+            schedule(() -> closed(link), REOPEN_WAIT);
         }
         for (Binding binding : wanted) {
-            if (!hasLink(binding) && opening.add(binding)) {
+            if (!hasLink(binding) && !closing.containsKey(binding) && opening.add(binding)) {
                 String name = instanceName;
                 int port = self.quicPort();
                 Map<String, String> text = txt;
                 runBlocking(() -> open(binding, name, port, text));
             }
+        }
+    }
+
+    /** Events thread: the binding of a link closed by an interface check may be used again. */
+    private void closed(MdnsLink link) {
+        if (closing.remove(link.binding(), link)) {
+            checkInterfaces();
         }
     }
 
@@ -421,6 +442,14 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
                 }
                 repeat(task, interval);
             }, interval.get().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private void schedule(Runnable task, Duration delay) {
+        try {
+            events.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed
         }

@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +34,12 @@ import org.junit.jupiter.api.Timeout;
 class MdnsNamespaceTest {
 
     private static final Duration STEP = Duration.ofSeconds(10);
+    /**
+     * Session start to the other peer found when both start together. JmDNS alone takes about 4.2 s (it
+     * probes a fresh instance at 1000 ms intervals); at RFC 6762 pace ({@link FastProbing}) about 1 s.
+     */
+    private static final long FOUND_WITHIN_MS = 2500;
+    private static final Pattern APPEARED = Pattern.compile("mDNS service (.*) appeared on ");
 
     private final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
     private final String nsA = "lanspread-mdns-a-" + suffix;
@@ -73,12 +81,22 @@ class MdnsNamespaceTest {
         String browserFound = browser.await(0, l -> l.startsWith("elapsed peer-adv "));
         String advertiserFound = advertiser.await(0, l -> l.startsWith("elapsed peer-brw "));
 
+        assertThat(elapsedMillis(browserFound)).as("browser found the advertiser within")
+                .isLessThan(FOUND_WITHIN_MS);
+        assertThat(elapsedMillis(advertiserFound)).as("advertiser found the browser within")
+                .isLessThan(FOUND_WITHIN_MS);
+
         long t1 = System.nanoTime();
         advertiser.send("update 2"); // while JmDNS may still be announcing: must be held back, not lost
         advertiser.send("update 3");
         browser.await(0, l -> l.startsWith("found peer-adv ") && l.endsWith(" 3"));
         long updated = millisSince(t1);
+        // the update is held back until JmDNS has announced, so its own announcements are behind us here
         assertThat(browser.lines).as("no lost before the interface goes").doesNotContain("lost peer-adv");
+        assertThat(advertiser.lines).as("advertiser never lost the browser").doesNotContain("lost peer-brw");
+        assertThat(browser.lines).as("one address and port only")
+                .filteredOn(l -> l.startsWith("found peer-adv "))
+                .allMatch(l -> l.startsWith("found peer-adv 192.0.2.1:" + PeerMain.QUIC_PORT + " "));
 
         long t2 = System.nanoTime();
         int mark = browser.lines.size();
@@ -102,6 +120,13 @@ class MdnsNamespaceTest {
 
         assertThat(browser.lines).as("other protocol version and self are ignored")
                 .noneMatch(l -> l.contains("peer-old") || l.contains("peer-brw"));
+        for (Child child : List.of(advertiser, browser)) {
+            String log = Files.readString(child.log);
+            assertThat(log).as("fast probing installed in " + child.name).doesNotContain("JmDNS's own pace");
+            assertThat(appearedNames(log)).as("instances seen in " + child.name + " (none renamed by a conflict)")
+                    .hasSizeGreaterThanOrEqualTo(3)
+                    .allMatch(n -> n.matches("[a-z0-9-]+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+        }
         System.out.printf("mDNS in namespaces: session start -> other peer found: browser %s ms, advertiser %s ms;"
                 + " found after %d ms (incl. JVM start), TXT update seen after %d ms,"
                 + " interface down -> lost %d ms, up -> found %d ms, goodbye -> lost %d ms,"
@@ -201,6 +226,21 @@ class MdnsNamespaceTest {
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    /** Service instance names the session saw appear, as logged by {@link MdnsSession}. */
+    private static List<String> appearedNames(String log) {
+        List<String> names = new ArrayList<>();
+        Matcher m = APPEARED.matcher(log);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** {@code "<peerId> <ms>"} as returned for an {@code elapsed} line. */
+    private static long elapsedMillis(String peerAndMillis) {
+        return Long.parseLong(peerAndMillis.substring(peerAndMillis.indexOf(' ') + 1).trim());
     }
 
     private static long millisSince(long start) {
