@@ -21,6 +21,7 @@ final class Completion<T> {
     private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean connected;
+    private volatile boolean succeeded;
 
     Completion(Executor executor) {
         this.executor = executor;
@@ -59,8 +60,13 @@ final class Completion<T> {
         return connected;
     }
 
+    /** True once the request settled with a result (set before the cleanups run). */
+    boolean succeeded() {
+        return succeeded;
+    }
+
     boolean succeed(T value) {
-        if (!settle()) {
+        if (!settle(true)) {
             return false;
         }
         dispatch(() -> future.complete(value));
@@ -68,17 +74,18 @@ final class Completion<T> {
     }
 
     boolean fail(PeerRequestException failure) {
-        if (!settle()) {
+        if (!settle(false)) {
             return false;
         }
         dispatch(() -> future.completeExceptionally(failure));
         return true;
     }
 
-    private boolean settle() {
+    private boolean settle(boolean success) {
         if (!settled.compareAndSet(false, true)) {
             return false;
         }
+        succeeded = success;
         for (Runnable cleanup : cleanups) {
             if (cleanups.remove(cleanup)) {
                 cleanup.run();

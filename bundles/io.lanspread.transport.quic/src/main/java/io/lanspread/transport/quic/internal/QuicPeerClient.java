@@ -328,8 +328,12 @@ public final class QuicPeerClient implements PeerClient {
                             return;
                         }
                         QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                        // A failed or timed-out request abandons its stream. A successful one leaves it to
+                        // the server's FIN, which ends it on both sides; closing it first (with the FIN
+                        // still unread) left quiche holding every finished stream, and each packet got
+                        // slower as a download went on.
                         completion.onSettled(() -> {
-                            if (stream.isActive()) {
+                            if (!completion.succeeded() && stream.isActive()) {
                                 stream.close();
                             }
                         });
@@ -406,7 +410,7 @@ public final class QuicPeerClient implements PeerClient {
             }
         });
         ChannelHandler codecHandler = QuicSettings.apply(new QuicClientCodecBuilder()).sslContext(ssl).build();
-        new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codecHandler)
+        QuicSettings.socketOptions(new Bootstrap()).group(group).channel(NioDatagramChannel.class).handler(codecHandler)
                 .bind(0).addListener(bound -> {
                     if (!bound.isSuccess()) {
                         result.completeExceptionally(bound.cause());

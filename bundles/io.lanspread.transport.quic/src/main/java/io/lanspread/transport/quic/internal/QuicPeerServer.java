@@ -107,7 +107,7 @@ public final class QuicPeerServer implements PeerServer {
                     })
                     .build();
             InetSocketAddress bind = new InetSocketAddress(config.bind_address(), config.port());
-            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class).handler(codec)
+            channel = QuicSettings.socketOptions(new Bootstrap()).group(group).channel(NioDatagramChannel.class).handler(codec)
                     .bind(bind).syncUninterruptibly().channel();
             localAddress = (InetSocketAddress) channel.localAddress();
         } catch (RuntimeException e) {
