@@ -17,8 +17,15 @@ public sealed interface PeerCommand {
     record GetGame(String gameId) implements PeerCommand {
     }
 
-    /** Downloads the newest version from every peer that has it. Answers the first download status. */
-    record DownloadGameFiles(String gameId) implements PeerCommand {
+    /**
+     * Downloads the newest version from every peer that has it (content by vote, or from the peer the user
+     * trusts when {@code fromPeerId} is set). Answers the first download status.
+     */
+    record DownloadGameFiles(String gameId, String fromPeerId) implements PeerCommand {
+        /** The holders vote on the content. */
+        public DownloadGameFiles(String gameId) {
+            this(gameId, null);
+        }
     }
 
     /** Answers {@code Boolean}: whether a running download was cancelled. */

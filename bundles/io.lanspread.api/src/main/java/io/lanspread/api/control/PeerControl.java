@@ -36,10 +36,27 @@ public interface PeerControl {
      * @throws GameNotFoundException     when no peer has the game
      * @throws DownloadConflictException when it is already downloading or already here
      */
-    CompletionStage<DownloadStatus> download(String gameId);
+    default CompletionStage<DownloadStatus> download(String gameId) {
+        return download(gameId, null);
+    }
 
-    /** Cancels a running download; false when there is none with that id. */
+    /**
+     * Downloads the newest version of a game. With {@code fromPeerId} null, the holders vote on each
+     * file's content; otherwise the manifest of that peer (the user trusts it) decides.
+     *
+     * @throws GameNotFoundException     when no peer has the game (or the chosen peer does not)
+     * @throws DownloadConflictException when it is already downloading or already here
+     */
+    CompletionStage<DownloadStatus> download(String gameId, String fromPeerId);
+
+    /** Cancels a download that has not ended; false when there is none with that id. */
     boolean cancel(String downloadId);
+
+    /** Resumes an interrupted download; false when there is none in that state with that id. */
+    boolean resume(String downloadId);
+
+    /** Forgets an ended download; false when there is none with that id. */
+    boolean remove(String downloadId);
 
     /** Every download of this session. */
     List<DownloadStatus> downloads();
@@ -56,7 +73,7 @@ public interface PeerControl {
         } else if (command instanceof PeerCommand.GetGame c) {
             return game(c.gameId());
         } else if (command instanceof PeerCommand.DownloadGameFiles c) {
-            return download(c.gameId());
+            return download(c.gameId(), c.fromPeerId());
         } else if (command instanceof PeerCommand.CancelDownload c) {
             return java.util.concurrent.CompletableFuture.completedFuture(cancel(c.downloadId()));
         }

@@ -3,8 +3,10 @@ package io.lanspread.api.download;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Told how one download goes. Called on the manager's threads; must not block. Progress comes at most
- * every 500 ms; exactly one of finished, failed or cancelled ends a download.
+ * Register as a service to be told how downloads go (whiteboard: downloads resumed after a restart are
+ * reported too). Called on the manager's own thread, in order per download; must not block. Progress
+ * comes at most every progress interval (500 ms), and at once when the state changes between RUNNING,
+ * WAITING and INTERRUPTED; exactly one of finished, failed or cancelled ends a download.
  */
 @ConsumerType
 public interface DownloadListener {

@@ -1,17 +1,16 @@
 package io.lanspread.api.download;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Spreads chunks over the peers that have a game. The download manager asks for a source each time it
- * dispatches a chunk, so a planner sees live load and can favour fast peers. Planners are services; the
- * manager uses the highest-ranked one unless its {@code planner.target} configuration names another.
+ * Decides which chunks to request from which source. Planners are services with a
+ * {@value #NAME_PROPERTY} property (see {@link PlannerName}) and a service ranking; the download manager
+ * uses the highest-ranked one unless its {@code planner.target} configuration names another.
  *
- * <p>Register with the service property {@value #NAME_PROPERTY}.
+ * <p>The manager opens one {@link PlannerSession} per download and pulls requests from it whenever a
+ * source has room. A planner registered or removed while a download runs takes over from the next request:
+ * the manager closes the old session and opens a new one on the same {@link PlanningContext}, which
+ * holds everything already done and in flight, so no chunk is lost or fetched twice.
  */
 @ConsumerType
 public interface DownloadPlanner {
@@ -20,14 +19,6 @@ public interface DownloadPlanner {
 
     String name();
 
-    /** The order in which chunks are first dispatched; by default the given order. */
-    default List<Chunk> order(List<Chunk> chunks) {
-        return chunks;
-    }
-
-    /**
-     * The source for the next attempt at {@code chunk}, chosen among {@code sources} whose peer id is not
-     * in {@code excluded} (peers that already failed this chunk). Empty when none is acceptable.
-     */
-    Optional<PeerSource> pick(Chunk chunk, List<SourceLoad> sources, Set<String> excluded);
+    /** Opens a session for one download. Called on the manager's thread; must not block. */
+    PlannerSession open(PlanningContext context);
 }

@@ -1,18 +1,29 @@
 package io.lanspread.api.download;
 
+import java.util.List;
+
 /**
  * A snapshot of one download.
  *
- * @param id              the download's id
+ * @param id              the download's id, stable across restarts of the peer
  * @param gameId          the game
- * @param version         the version being fetched
+ * @param version         the version being fetched (null until the holders were asked)
  * @param state           where it stands
- * @param downloadedBytes verified bytes written, each chunk counted once
- * @param totalBytes      the game's size
- * @param bytesPerSecond  recent rate
- * @param activePeers     peers with a request in flight
- * @param error           why it failed, else {@code null}
+ * @param downloadedBytes verified bytes in place, each chunk counted once (fetched plus reused)
+ * @param totalBytes      the game's size (0 until the manifest is chosen)
+ * @param fetchedBytes    verified bytes fetched from peers
+ * @param reusedBytes     verified bytes taken from the installed copy or from a previous run
+ * @param bytesPerSecond  recent rate of verified bytes fetched
+ * @param activePeers     sources with a request in flight
+ * @param sources         peers this download may fetch from now
+ * @param notes           sentences worth showing: peers left out because their content differs, a
+ *                        version switch after a restart, why the download is waiting
+ * @param error           why it failed, a sentence; else {@code null}
  */
 public record DownloadStatus(String id, String gameId, String version, DownloadState state, long downloadedBytes,
-        long totalBytes, long bytesPerSecond, int activePeers, String error) {
+        long totalBytes, long fetchedBytes, long reusedBytes, long bytesPerSecond, int activePeers, int sources,
+        List<String> notes, String error) {
+    public DownloadStatus {
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
 }

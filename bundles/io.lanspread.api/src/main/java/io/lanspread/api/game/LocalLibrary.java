@@ -37,6 +37,20 @@ public interface LocalLibrary {
      */
     Path resolve(String gameId, String relativePath);
 
+    /**
+     * The game's manifest (file tree with chunk hashes), from this peer's cache; present exactly when the
+     * game is listed. Hashing runs in the background: a game is listed only once its files have been quiet
+     * for the configured time and its manifest is complete, and it is withdrawn while its files change.
+     */
+    Optional<GameManifest> manifest(String gameId);
+
+    /**
+     * Whether a listed game's file still has the size and modification time it had when its manifest
+     * entry was computed. A server asks before and after reading a chunk, so it never serves bytes its
+     * manifest does not describe. False for an unknown game or path.
+     */
+    boolean isUnchanged(String gameId, String path);
+
     /** A number that grows whenever the set of games or a game's version changes. */
     long revision();
 

@@ -9,6 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 
 /**
  * Requests to a remote peer. Every call is asynchronous; failures complete the stage with a
@@ -43,7 +44,18 @@ public interface PeerClient {
     /** The game's whole file tree. */
     CompletionStage<List<GameFile>> getGame(InetSocketAddress peer, String gameId);
 
-    /** {@code length} bytes of a file from {@code offset}; the range must lie inside the file. */
+    /**
+     * The game's manifest as the peer hashed it (protocol 2). Fails with {@code PROTOCOL} when the peer
+     * speaks only protocol 1, and with {@code GAME_NOT_FOUND} when it does not list the game.
+     */
+    CompletionStage<GameManifest> manifest(InetSocketAddress peer, String gameId);
+
+    /**
+     * {@code length} bytes of a file from {@code offset}; the range must lie inside the file. A protocol 2
+     * peer serves from its manifest and refuses with {@code FILE_CHANGED} when the file changed since it
+     * was hashed; the bytes then carry no hash of the sender ({@link ChunkData#sha256()} is null) and are
+     * verified by the caller against the manifest it chose.
+     */
     CompletionStage<ChunkData> getChunk(InetSocketAddress peer, String gameId, String path, long offset, int length);
 
     /** A whole file, written to {@code target}; completes with the number of bytes written. */

@@ -14,6 +14,8 @@ public class PeerRequestException extends RuntimeException {
         INVALID_PATH,
         /** The peer could not parse or accept the request. */
         BAD_REQUEST,
+        /** The file changed on the peer since it was hashed; its manifest no longer describes it. */
+        FILE_CHANGED,
         /** The peer failed while serving. */
         SERVER_ERROR,
         /** No connection could be made, or it broke. */

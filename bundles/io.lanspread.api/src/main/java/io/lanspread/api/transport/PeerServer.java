@@ -11,6 +11,9 @@ public interface PeerServer {
     /** The bound address; its port is the real one even when port 0 was configured. */
     InetSocketAddress localAddress();
 
-    /** The wire protocol version served. */
+    /** The newest wire protocol version served. */
     int protocolVersion();
+
+    /** File bytes sent to other peers since this server started (chunk and whole-file bodies). */
+    long servedBytes();
 }
