@@ -8,6 +8,11 @@ public enum ErrorCode {
     INVALID_PATH,
     /** The request could not be parsed or is not valid. */
     BAD_REQUEST,
+    /**
+     * Protocol 2: the file changed since this peer hashed it (size or modification time differ from its
+     * manifest, before or after the read), so its manifest no longer describes the bytes.
+     */
+    FILE_CHANGED,
     /** The server failed while serving (an I/O error, for example). */
     SERVER_ERROR
 }

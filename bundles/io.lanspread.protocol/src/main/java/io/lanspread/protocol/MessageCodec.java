@@ -19,8 +19,9 @@ import io.lanspread.api.game.GameFile;
 
 /**
  * Encodes messages into frames (4-byte big-endian payload length + UTF-8 JSON) and decodes them, strictly:
- * a frame over the limit, a truncated frame, invalid JSON, an unknown {@code type} or a missing or invalid
- * field is a {@link ProtocolException}. Unknown extra fields are ignored. Thread-safe.
+ * a frame over the limit, a truncated frame, invalid JSON, an unknown {@code type} (including one of a newer
+ * protocol version than the connection's) or a missing or invalid field is a {@link ProtocolException}.
+ * Unknown extra fields are ignored. Thread-safe.
  */
 public final class MessageCodec {
 
@@ -86,6 +87,8 @@ public final class MessageCodec {
             n.put("type", "listGames");
         } else if (request instanceof Request.GetGame r) {
             n.put("type", "getGame").put("gameId", r.gameId());
+        } else if (request instanceof Request.GetManifest r) {
+            n.put("type", "getManifest").put("gameId", r.gameId());
         } else if (request instanceof Request.GetGameFileData r) {
             n.put("type", "getGameFileData").put("gameId", r.gameId()).put("path", r.path());
         } else if (request instanceof Request.GetGameFileChunk r) {
@@ -98,7 +101,7 @@ public final class MessageCodec {
     }
 
     /**
-     * The whole frame of a response (without the raw bytes that follow a file or chunk header).
+     * The whole frame of a response (without the raw bytes that follow a file, chunk or manifest header).
      *
      * @throws IllegalArgumentException when the JSON would exceed {@link Protocol#MAX_RESPONSE_FRAME}
      */
@@ -124,8 +127,22 @@ public final class MessageCodec {
         } else if (response instanceof Response.FileData r) {
             n.put("type", "fileData").put("path", r.path()).put("size", r.size());
         } else if (response instanceof Response.Chunk r) {
-            n.put("type", "chunk").put("path", r.path()).put("offset", r.offset()).put("length", r.length())
-                    .put("sha256", r.sha256());
+            n.put("type", "chunk").put("path", r.path()).put("offset", r.offset()).put("length", r.length());
+            if (r.sha256() != null) {
+                n.put("sha256", r.sha256());
+            }
+        } else if (response instanceof Response.Manifest r) {
+            n.put("type", "manifest").put("gameId", r.gameId()).put("version", r.version())
+                    .put("chunkSize", r.chunkSize());
+            ArrayNode files = n.putArray("files");
+            for (Response.ManifestFile f : r.files()) {
+                ObjectNode file = files.addObject().put("path", f.path()).put("size", f.size())
+                        .put("directory", f.directory());
+                if (f.sha256() != null) {
+                    file.put("sha256", f.sha256());
+                }
+            }
+            n.put("hashBytes", r.hashBytes());
         } else if (response instanceof Response.GameNotFound r) {
             n.put("type", "gameNotFound").put("gameId", r.gameId());
         } else if (response instanceof Response.Error r) {
@@ -172,14 +189,40 @@ public final class MessageCodec {
 
     /**
      * Decodes one response frame from the buffer's position and advances the position past it; the raw
-     * bytes of a file or chunk, if any, follow at the new position.
+     * bytes of a file, chunk or manifest, if any, follow at the new position.
      */
     public Response decodeResponseFrame(ByteBuffer buf) throws ProtocolException {
-        return readFrame(buf, Protocol.MAX_RESPONSE_FRAME, this::decodeResponse);
+        return decodeResponseFrame(buf, Protocol.VERSION);
     }
 
-    /** Decodes a request's JSON payload (the bytes after the length prefix). */
+    /** As {@link #decodeResponseFrame(ByteBuffer)}, as protocol {@code version} has it. */
+    public Response decodeResponseFrame(ByteBuffer buf, int version) throws ProtocolException {
+        return readFrame(buf, Protocol.MAX_RESPONSE_FRAME, json -> decodeResponse(json, version));
+    }
+
+    /** Decodes a request's JSON payload (the bytes after the length prefix) in the newest protocol version. */
     public Request decodeRequest(byte[] json) throws ProtocolException {
+        return decodeRequest(json, Protocol.VERSION);
+    }
+
+    /**
+     * Decodes a request's JSON payload as protocol {@code version} has it: a request of a newer version
+     * (a {@code getManifest} on a version 1 connection) is unknown there.
+     */
+    public Request decodeRequest(byte[] json, int version) throws ProtocolException {
+        Request request = decodeAnyRequest(json);
+        if (request.sinceVersion() > version) {
+            throw new ProtocolException("request type '" + typeName(request) + "' does not exist in protocol " + version);
+        }
+        return request;
+    }
+
+    private static String typeName(Request request) {
+        String simple = request.getClass().getSimpleName();
+        return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+    }
+
+    private Request decodeAnyRequest(byte[] json) throws ProtocolException {
         if (json.length > Protocol.MAX_REQUEST_FRAME) {
             throw new ProtocolException("request of " + json.length + " bytes exceeds the limit");
         }
@@ -198,6 +241,8 @@ public final class MessageCodec {
                 return new Request.ListGames();
             case "getGame":
                 return new Request.GetGame(id(n, "gameId"));
+            case "getManifest":
+                return new Request.GetManifest(id(n, "gameId"));
             case "getGameFileData":
                 return new Request.GetGameFileData(id(n, "gameId"), id(n, "path"));
             case "getGameFileChunk":
@@ -209,8 +254,16 @@ public final class MessageCodec {
         }
     }
 
-    /** Decodes a response's JSON payload (the bytes after the length prefix). */
+    /** Decodes a response's JSON payload (the bytes after the length prefix) in the newest protocol version. */
     public Response decodeResponse(byte[] json) throws ProtocolException {
+        return decodeResponse(json, Protocol.VERSION);
+    }
+
+    /**
+     * Decodes a response's JSON payload as protocol {@code version} has it: version 1 has no
+     * {@code manifest} and requires a chunk's {@code sha256}; version 2 allows a chunk without one.
+     */
+    public Response decodeResponse(byte[] json, int version) throws ProtocolException {
         if (json.length > Protocol.MAX_RESPONSE_FRAME) {
             throw new ProtocolException("response of " + json.length + " bytes exceeds the limit");
         }
@@ -231,11 +284,13 @@ public final class MessageCodec {
             case "chunk":
                 long offset = nonNegativeLong(n, "offset");
                 int length = chunkLength(n, offset);
-                String sha = text(n, "sha256");
-                if (!isSha256Hex(sha)) {
-                    throw new ProtocolException("'sha256' must be 64 lower-case hex digits");
-                }
+                String sha = version >= Protocol.VERSION_2 && !n.has("sha256") ? null : sha256(n, "sha256");
                 return new Response.Chunk(id(n, "path"), offset, length, sha);
+            case "manifest":
+                if (version < Protocol.VERSION_2) {
+                    throw new ProtocolException("response type 'manifest' does not exist in protocol " + version);
+                }
+                return manifest(n);
             case "gameNotFound":
                 return new Response.GameNotFound(id(n, "gameId"));
             case "error":
@@ -277,16 +332,57 @@ public final class MessageCodec {
         return n;
     }
 
+    private Response.Manifest manifest(JsonNode n) throws ProtocolException {
+        String gameId = id(n, "gameId");
+        String version = text(n, "version");
+        int chunkSize = intValue(n, "chunkSize");
+        List<Response.ManifestFile> files = list(n, "files", this::manifestFile);
+        long hashBytes = nonNegativeLong(n, "hashBytes");
+        try {
+            return new Response.Manifest(gameId, version, chunkSize, files, hashBytes);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException("invalid manifest: " + e.getMessage(), e);
+        }
+    }
+
+    private Response.ManifestFile manifestFile(JsonNode n) throws ProtocolException {
+        String path = id(n, "path");
+        long size = nonNegativeLong(n, "size");
+        boolean directory = bool(n, "directory");
+        if (directory) {
+            if (n.has("sha256")) {
+                throw new ProtocolException("directory " + path + " with a 'sha256'");
+            }
+            if (size != 0) {
+                throw new ProtocolException("directory " + path + " with size " + size);
+            }
+            return new Response.ManifestFile(path, 0, true, null);
+        }
+        return new Response.ManifestFile(path, size, false, sha256(n, "sha256"));
+    }
+
     private Game game(JsonNode n) throws ProtocolException {
         return new Game(id(n, "id"), text(n, "name"), text(n, "version"), nonNegativeLong(n, "size"));
     }
 
     private GameFile gameFile(JsonNode n) throws ProtocolException {
-        JsonNode dir = n.get("directory");
-        if (dir == null || !dir.isBoolean()) {
-            throw new ProtocolException("missing or non-boolean field 'directory'");
+        return new GameFile(id(n, "path"), nonNegativeLong(n, "size"), bool(n, "directory"));
+    }
+
+    private static boolean bool(JsonNode n, String field) throws ProtocolException {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isBoolean()) {
+            throw new ProtocolException("missing or non-boolean field '" + field + "'");
         }
-        return new GameFile(id(n, "path"), nonNegativeLong(n, "size"), dir.booleanValue());
+        return v.booleanValue();
+    }
+
+    private static String sha256(JsonNode n, String field) throws ProtocolException {
+        String sha = text(n, field);
+        if (!isSha256Hex(sha)) {
+            throw new ProtocolException("'" + field + "' must be 64 lower-case hex digits");
+        }
+        return sha;
     }
 
     private interface ElementDecoder<T> {

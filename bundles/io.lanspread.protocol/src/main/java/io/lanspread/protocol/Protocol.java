@@ -1,13 +1,27 @@
 package io.lanspread.protocol;
 
-/** Constants of the lanspread/1 wire protocol. */
+import java.util.List;
+
+/** Constants of the lanspread wire protocol, versions 1 and 2. */
 public final class Protocol {
 
-    /** The wire protocol version; a peer speaking another version is refused. */
-    public static final int VERSION = 1;
+    /** The oldest version still spoken. */
+    public static final int VERSION_1 = 1;
 
-    /** The TLS application protocol (ALPN) both sides must offer. */
-    public static final String ALPN = "lanspread/1";
+    /** Version 2: manifests ({@link Request.GetManifest}) and chunks served without a hash of the sender. */
+    public static final int VERSION_2 = 2;
+
+    /** The newest version this implementation speaks; {@link Response.Pong#protocolVersion()} carries it. */
+    public static final int VERSION = VERSION_2;
+
+    /** The TLS application protocol (ALPN) of version 1. */
+    public static final String ALPN_1 = "lanspread/1";
+
+    /** The TLS application protocol (ALPN) of version 2. */
+    public static final String ALPN_2 = "lanspread/2";
+
+    /** What both sides offer in the handshake, preferred first; the one negotiated is the connection's version. */
+    public static final List<String> APPLICATION_PROTOCOLS = List.of(ALPN_2, ALPN_1);
 
     /** Bytes of the big-endian length prefix in front of every JSON frame. */
     public static final int LENGTH_PREFIX_BYTES = 4;
@@ -20,14 +34,34 @@ public final class Protocol {
 
     /**
      * Largest chunk a peer may ask for in one {@link Request.GetGameFileChunk} (1 MiB, twice the 512 KiB
-     * the downloader uses). The server holds a whole chunk in memory to hash it, so this bounds what one
-     * request can make it allocate.
+     * the downloader uses). The server holds a whole chunk in memory, so this bounds what one request can
+     * make it allocate. A manifest's chunk size may not exceed it either.
      */
     public static final int MAX_CHUNK_LENGTH = 1024 * 1024;
+
+    /**
+     * Largest binary tail of a {@link Response.Manifest}: the chunk hashes, 32 bytes each (64 MiB: two
+     * million chunks, 1 TiB of 512 KiB chunks; a 200 GiB game needs 13 MiB).
+     */
+    public static final int MAX_MANIFEST_HASH_BYTES = 64 * 1024 * 1024;
+
+    /** Bytes of one SHA-256 hash in a manifest's binary tail. */
+    public static final int HASH_BYTES = 32;
 
     /** Largest UDP port a peer may announce. */
     public static final int MAX_PORT = 65_535;
 
     private Protocol() {
+    }
+
+    /** The version an ALPN protocol name stands for; 0 for null or a name lanspread does not speak. */
+    public static int versionOf(String applicationProtocol) {
+        if (ALPN_2.equals(applicationProtocol)) {
+            return VERSION_2;
+        }
+        if (ALPN_1.equals(applicationProtocol)) {
+            return VERSION_1;
+        }
+        return 0;
     }
 }

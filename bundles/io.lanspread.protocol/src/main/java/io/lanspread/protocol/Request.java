@@ -5,6 +5,11 @@ import java.util.Objects;
 /** A request, sent by the client as the only frame of a new bidirectional stream. */
 public sealed interface Request {
 
+    /** The oldest protocol version that has this request. */
+    default int sinceVersion() {
+        return Protocol.VERSION_1;
+    }
+
     /** Asks for the peer's identity and library revision; answered by {@link Response.Pong}. */
     record Ping() implements Request {
     }
@@ -49,6 +54,21 @@ public sealed interface Request {
         }
     }
 
+    /**
+     * Protocol 2: asks for a game's manifest; answered by {@link Response.Manifest} followed by its chunk
+     * hashes, or {@link Response.GameNotFound}.
+     */
+    record GetManifest(String gameId) implements Request {
+        public GetManifest {
+            Objects.requireNonNull(gameId, "gameId");
+        }
+
+        @Override
+        public int sinceVersion() {
+            return Protocol.VERSION_2;
+        }
+    }
+
     /** Asks for a whole file; answered by {@link Response.FileData} followed by the file's bytes. */
     record GetGameFileData(String gameId, String path) implements Request {
         public GetGameFileData {
@@ -57,7 +77,10 @@ public sealed interface Request {
         }
     }
 
-    /** Asks for a byte range of a file; answered by {@link Response.Chunk} followed by the bytes. */
+    /**
+     * Asks for a byte range of a file; answered by {@link Response.Chunk} followed by the bytes. In protocol 2
+     * the server may refuse with {@link ErrorCode#FILE_CHANGED}.
+     */
     record GetGameFileChunk(String gameId, String path, long offset, int length) implements Request {
         public GetGameFileChunk {
             Objects.requireNonNull(gameId, "gameId");

@@ -1,10 +1,17 @@
 package io.lanspread.protocol;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
+import io.lanspread.api.game.FileManifest;
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 
 /** A response: the first frame the server writes on a request's stream. */
 public sealed interface Response {
@@ -49,18 +56,131 @@ public sealed interface Response {
     /**
      * Header of a chunk; exactly {@code length} raw bytes follow the frame on the stream.
      *
-     * @param sha256 SHA-256 of those bytes, 64 lower-case hex digits
+     * @param sha256 SHA-256 of those bytes, 64 lower-case hex digits, in protocol 1; null in protocol 2, where
+     *               the receiver verifies the bytes against the manifest it chose
      */
     record Chunk(String path, long offset, int length, String sha256) implements Response {
         public Chunk {
             Objects.requireNonNull(path, "path");
-            Objects.requireNonNull(sha256, "sha256");
             if (offset < 0 || length < 0 || length > Protocol.MAX_CHUNK_LENGTH || offset > Long.MAX_VALUE - length) {
                 throw new IllegalArgumentException("invalid chunk range: offset " + offset + ", length " + length);
             }
-            if (!MessageCodec.isSha256Hex(sha256)) {
+            if (sha256 != null && !MessageCodec.isSha256Hex(sha256)) {
                 throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits");
             }
+        }
+    }
+
+    /**
+     * Protocol 2: header of a game's manifest; exactly {@code hashBytes} raw bytes follow the frame on the
+     * stream, every regular file's chunk hashes (32 bytes each) concatenated in the order of {@code files}.
+     * The constructor checks that {@code hashBytes} is what the sizes and the chunk size call for, and the
+     * limit, so a receiver knows the exact tail before it reads any of it.
+     */
+    record Manifest(String gameId, String version, int chunkSize, List<ManifestFile> files, long hashBytes)
+            implements Response {
+        public Manifest {
+            Objects.requireNonNull(gameId, "gameId");
+            Objects.requireNonNull(version, "version");
+            files = List.copyOf(files);
+            if (chunkSize <= 0 || chunkSize > Protocol.MAX_CHUNK_LENGTH) {
+                throw new IllegalArgumentException("chunk size " + chunkSize + " outside 1 ... " + Protocol.MAX_CHUNK_LENGTH);
+            }
+            if (hashBytes < 0 || hashBytes > Protocol.MAX_MANIFEST_HASH_BYTES) {
+                throw new IllegalArgumentException("hashBytes " + hashBytes + " outside 0 ... " + Protocol.MAX_MANIFEST_HASH_BYTES);
+            }
+            Set<String> paths = new HashSet<>();
+            long expected = 0;
+            for (ManifestFile file : files) {
+                if (!paths.add(file.path())) {
+                    throw new IllegalArgumentException("duplicate path " + file.path());
+                }
+                long chunks = file.chunkCount(chunkSize);
+                if (chunks > (Protocol.MAX_MANIFEST_HASH_BYTES - expected) / Protocol.HASH_BYTES) {
+                    throw new IllegalArgumentException("the files need more than " + Protocol.MAX_MANIFEST_HASH_BYTES
+                            + " bytes of chunk hashes");
+                }
+                expected += chunks * Protocol.HASH_BYTES;
+            }
+            if (hashBytes != expected) {
+                throw new IllegalArgumentException("hashBytes " + hashBytes + " but the files have " + expected
+                        + " bytes of chunk hashes");
+            }
+        }
+
+        /** The header of {@code manifest}; its tail is {@link #hashTail(GameManifest)}. */
+        public static Manifest of(GameManifest manifest) {
+            List<ManifestFile> files = new ArrayList<>(manifest.files().size());
+            long hashBytes = 0;
+            for (FileManifest f : manifest.files()) {
+                files.add(new ManifestFile(f.path(), f.size(), f.directory(), f.directory() ? null : f.sha256Hex()));
+                hashBytes += (long) f.chunkCount() * Protocol.HASH_BYTES;
+            }
+            return new Manifest(manifest.gameId(), manifest.version(), manifest.chunkSize(), files, hashBytes);
+        }
+
+        /** The binary tail of {@code manifest}: each file's chunk hashes in file order (empty ones left out). */
+        public static List<byte[]> hashTail(GameManifest manifest) {
+            List<byte[]> tail = new ArrayList<>();
+            for (FileManifest f : manifest.files()) {
+                if (f.chunkCount() > 0) {
+                    tail.add(f.chunkHashes());
+                }
+            }
+            return tail;
+        }
+
+        /**
+         * The manifest this header and its tail describe.
+         *
+         * @throws ProtocolException when the tail's length differs from {@code hashBytes}, or the content
+         *                           is refused by {@link GameManifest}
+         */
+        public GameManifest toGameManifest(byte[] hashes) throws ProtocolException {
+            if (hashes.length != hashBytes) {
+                throw new ProtocolException("manifest tail of " + hashes.length + " bytes, announced " + hashBytes);
+            }
+            HexFormat hex = HexFormat.of();
+            List<FileManifest> out = new ArrayList<>(files.size());
+            int at = 0;
+            try {
+                for (ManifestFile f : files) {
+                    if (f.directory()) {
+                        out.add(FileManifest.directory(f.path()));
+                        continue;
+                    }
+                    int n = (int) f.chunkCount(chunkSize) * Protocol.HASH_BYTES;
+                    out.add(new FileManifest(f.path(), f.size(), false, hex.parseHex(f.sha256()),
+                            Arrays.copyOfRange(hashes, at, at + n)));
+                    at += n;
+                }
+                return new GameManifest(gameId, version, chunkSize, out);
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("invalid manifest: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * One entry of a {@link Manifest}.
+     *
+     * @param sha256 SHA-256 of the whole file, 64 lower-case hex digits; null for a directory
+     */
+    record ManifestFile(String path, long size, boolean directory, String sha256) {
+        public ManifestFile {
+            Objects.requireNonNull(path, "path");
+            if (size < 0) {
+                throw new IllegalArgumentException("negative size " + size + " of " + path);
+            }
+            if (directory ? sha256 != null || size != 0 : !MessageCodec.isSha256Hex(sha256)) {
+                throw new IllegalArgumentException(directory ? "directory " + path + " with a size or hash"
+                        : "file " + path + " without a valid sha256");
+            }
+        }
+
+        /** Chunks of {@code chunkSize} bytes the file has (the last may be shorter); 0 for a directory. */
+        public long chunkCount(int chunkSize) {
+            return directory ? 0 : size / chunkSize + (size % chunkSize == 0 ? 0 : 1);
         }
     }
 

@@ -28,7 +28,7 @@ class MessageCodecTest {
                 new Request.Hello("LAN box", 42420, 12), new Request.Hello("", 1, 0),
                 new Request.Hello("ü", Protocol.MAX_PORT, Long.MAX_VALUE),
                 new Request.LibraryChanged(0), new Request.LibraryChanged(Long.MAX_VALUE), new Request.Goodbye(),
-                new Request.GetGameFileData("quake", "id1/pak0.pak"),
+                new Request.GetGameFileData("quake", "id1/pak0.pak"), new Request.GetManifest("quake"),
                 new Request.GetGameFileChunk("quake", "id1/pak0.pak", 524_288L * 7, 524_288),
                 new Request.GetGameFileChunk("quake", "ä ö/ü.dat", Long.MAX_VALUE - 10, 10));
         for (Request r : requests) {
@@ -46,6 +46,8 @@ class MessageCodecTest {
                 new Response.GameFiles("quake", List.of(new GameFile("id1", 0, true), new GameFile("id1/pak0.pak", 18_689_235, false))),
                 new Response.FileData("id1/pak0.pak", 18_689_235),
                 new Response.Chunk("id1/pak0.pak", 524_288, 1000, SHA),
+                new Response.Chunk("id1/pak0.pak", 524_288, 1000, null),
+                new Response.Error(ErrorCode.FILE_CHANGED, "id1/pak0.pak changed"),
                 new Response.GameNotFound("quake"),
                 new Response.Error(ErrorCode.INVALID_PATH, "path leaves the game folder"));
         for (Response r : responses) {
@@ -164,6 +166,8 @@ class MessageCodecTest {
             "{\"type\":\"libraryChanged\",\"libraryRevision\":null}",
             "{\"type\":\"libraryChanged\",\"libraryRevision\":99999999999999999999}",
             "{\"type\":\"Goodbye\"}", "{\"type\":\"ack\"}",
+            "{\"type\":\"getManifest\"}", "{\"type\":\"getManifest\",\"gameId\":\"\"}",
+            "{\"type\":\"getManifest\",\"gameId\":3}", "{\"type\":\"manifest\",\"gameId\":\"g\"}",
     })
     void malformedRequestsAreRejected(String json) {
         assertThatThrownBy(() -> codec.decodeRequest(json.getBytes(StandardCharsets.UTF_8)))

@@ -5,22 +5,30 @@ import java.nio.ByteBuffer;
 import io.lanspread.api.transport.ChunkData;
 import io.lanspread.api.transport.PeerRequestException.Reason;
 import io.lanspread.protocol.MessageCodec;
+import io.lanspread.protocol.Protocol;
 import io.lanspread.protocol.Request;
 import io.lanspread.protocol.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
-/** A chunk: the header, then exactly its length in bytes, copied to the heap. */
+/**
+ * A chunk: the header, then exactly its length in bytes, copied to the heap. Protocol 1 headers carry the
+ * sender's hash (the codec requires it there); in protocol 2 the result has none, whatever the header says:
+ * the caller verifies the bytes against its chosen manifest.
+ */
 final class ChunkResponseHandler extends ResponseStreamHandler<ChunkData> {
 
     private final Request.GetGameFileChunk request;
+    private final boolean senderHashes;
     private Response.Chunk chunk;
     private byte[] data;
     private int filled;
 
-    ChunkResponseHandler(Completion<ChunkData> completion, MessageCodec codec, Request.GetGameFileChunk request) {
+    ChunkResponseHandler(Completion<ChunkData> completion, MessageCodec codec, Request.GetGameFileChunk request,
+            int protocolVersion) {
         super(completion, codec);
         this.request = request;
+        this.senderHashes = protocolVersion < Protocol.VERSION_2;
     }
 
     @Override
@@ -53,7 +61,7 @@ final class ChunkResponseHandler extends ResponseStreamHandler<ChunkData> {
     private void completeIfFull() {
         if (filled == data.length) {
             completion.succeed(new ChunkData(chunk.path(), chunk.offset(), ByteBuffer.wrap(data).asReadOnlyBuffer(),
-                    chunk.sha256()));
+                    senderHashes ? chunk.sha256() : null));
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,14 @@ final class FileSender {
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder servedBytes;
     private long position;
 
-    FileSender(QuicStreamChannel stream, FileChannel file, long start, long length, Executor executor) {
+    /** @param servedBytes grows by each block QUIC accepted */
+    FileSender(QuicStreamChannel stream, FileChannel file, long start, long length, Executor executor,
+            LongAdder servedBytes) {
         this.stream = stream;
+        this.servedBytes = servedBytes;
         this.file = file;
         this.position = start;
         this.end = start + length;
@@ -92,6 +97,7 @@ final class FileSender {
             stream.close();
             return;
         }
+        servedBytes.add(n);
         if (last) {
             closeFile();
             stream.shutdownOutput();

@@ -19,6 +19,11 @@ record PeerConnection(InetSocketAddress address, Channel datagram, QuicChannel q
         return quic.isActive();
     }
 
+    /** The lanspread protocol version the handshake negotiated (1 or 2). */
+    int protocolVersion() {
+        return NegotiatedProtocol.version(quic);
+    }
+
     /**
      * Closes the connection with an application close (code 0), so that the peer learns of it at once, then
      * the UDP socket once the close was sent.

@@ -27,12 +27,15 @@ import org.slf4j.LoggerFactory;
 
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
 import io.lanspread.protocol.MessageCodec;
+import io.lanspread.protocol.Protocol;
+import io.lanspread.protocol.ProtocolException;
 import io.lanspread.protocol.Request;
 import io.lanspread.protocol.Response;
 import io.netty.bootstrap.Bootstrap;
@@ -248,7 +251,29 @@ public final class QuicPeerClient implements PeerClient {
             return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
         }
         return request(peer, request, chunkTimeout, false, true,
-                (completion, connection) -> new ChunkResponseHandler(completion, codec, request));
+                (completion, connection) -> new ChunkResponseHandler(completion, codec, request,
+                        connection.protocolVersion()));
+    }
+
+    /** Protocol 2 only; the hashes arrive as raw bytes and the manifest is built on the callback executor. */
+    @Override
+    public CompletionStage<GameManifest> manifest(InetSocketAddress peer, String gameId) {
+        CompletableFuture<ManifestResponseHandler.Parts> parts = request(peer, new Request.GetManifest(gameId),
+                requestTimeout, true, true, (completion, connection) -> new ManifestResponseHandler(completion, codec, gameId));
+        CompletableFuture<GameManifest> manifest = new CompletableFuture<>();
+        parts.whenComplete((p, error) -> {
+            if (error != null) {
+                manifest.completeExceptionally(error);
+                return;
+            }
+            try {
+                manifest.complete(p.header().toGameManifest(p.hashes()));
+            } catch (ProtocolException e) {
+                manifest.completeExceptionally(new PeerRequestException(Reason.PROTOCOL,
+                        "bad manifest from " + peer + ": " + e.getMessage(), e));
+            }
+        });
+        return manifest;
     }
 
     @Override
@@ -287,15 +312,22 @@ public final class QuicPeerClient implements PeerClient {
         } catch (IllegalArgumentException e) { // over the request size limit
             return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
         }
-        return exchange(peer, frame, timeout, idle, pinned, handlers);
+        return exchange(peer, frame, request.sinceVersion(), timeout, idle, pinned, handlers);
+    }
+
+    /** As below, for a request of protocol 1 (tests send malformed frames with it). */
+    <T> CompletableFuture<T> exchange(InetSocketAddress peer, byte[] requestBytes, Duration timeout, boolean idle,
+            boolean pinned, HandlerFactory<T> handlers) {
+        return exchange(peer, requestBytes, Protocol.VERSION_1, timeout, idle, pinned, handlers);
     }
 
     /**
      * Sends raw bytes as a request on a new stream of the connection to {@code peer} and reads the answer
-     * with the handler. Package-private so tests can send malformed frames.
+     * with the handler. A connection of an older protocol than {@code sinceVersion} fails the request with
+     * {@code PROTOCOL} before anything is sent.
      */
-    <T> CompletableFuture<T> exchange(InetSocketAddress peer, byte[] requestBytes, Duration timeout, boolean idle,
-            boolean pinned, HandlerFactory<T> handlers) {
+    <T> CompletableFuture<T> exchange(InetSocketAddress peer, byte[] requestBytes, int sinceVersion, Duration timeout,
+            boolean idle, boolean pinned, HandlerFactory<T> handlers) {
         Completion<T> completion = new Completion<>(executor);
         try {
             watch(completion, timeout, idle);
@@ -319,6 +351,11 @@ public final class QuicPeerClient implements PeerClient {
                     completion.fail(impostor);
                     return;
                 }
+            }
+            if (connection.protocolVersion() < sinceVersion) {
+                completion.fail(new PeerRequestException(Reason.PROTOCOL, "peer at " + peer
+                        + " speaks only lanspread protocol " + connection.protocolVersion()));
+                return;
             }
             connection.quic().createStream(QuicStreamType.BIDIRECTIONAL, handlers.create(completion, connection))
                     .addListener(f -> {
@@ -432,6 +469,7 @@ public final class QuicPeerClient implements PeerClient {
                                 QuicChannel quic = (QuicChannel) connected.getNow();
                                 PeerConnection connection;
                                 try {
+                                    requireLanspreadProtocol(quic);
                                     connection = new PeerConnection(peer, datagram, quic, certificatePeerId(quic));
                                 } catch (PeerRequestException e) {
                                     quic.close();
@@ -447,6 +485,13 @@ public final class QuicPeerClient implements PeerClient {
                                 result.complete(connection);
                             });
                 });
+    }
+
+    /** QUIC refuses a handshake without a common ALPN protocol; this guards against a TLS stack that does not. */
+    private static void requireLanspreadProtocol(QuicChannel quic) {
+        if (NegotiatedProtocol.version(quic) == 0) {
+            throw new PeerRequestException(Reason.PROTOCOL, "the peer negotiated no lanspread protocol");
+        }
     }
 
     private static String certificatePeerId(QuicChannel quic) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,8 +47,9 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * Serves this peer's library over QUIC: one bidirectional stream per request (see docs/protocol.md).
- * Disk reads and hashing run on a blocking executor, never on the event loop. Notices from other peers go to
+ * Serves this peer's library over QUIC: one bidirectional stream per request (see docs/protocol.md), in
+ * protocol 2 or 1, whichever the client's ALPN chooses. Disk reads and hashing run on a blocking executor,
+ * never on the event loop. Notices from other peers go to
  * the {@link PeerNoticeListener} services, on that executor. Stopping closes every connection with an
  * application close, so that clients notice at once instead of after the idle timeout.
  */
@@ -76,6 +78,7 @@ public final class QuicPeerServer implements PeerServer {
     private final ExecutorService blocking;
     private final Channel channel;
     private final InetSocketAddress localAddress;
+    private final LongAdder servedBytes = new LongAdder();
 
     @Activate
     public QuicPeerServer(Config config, @Reference LocalLibrary library, @Reference TlsIdentity identity) {
@@ -87,7 +90,7 @@ public final class QuicPeerServer implements PeerServer {
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         try {
             RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
-                    new NoticeListeners(noticeListeners));
+                    new NoticeListeners(noticeListeners), servedBytes);
             ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder())
                     .sslContext(TlsContexts.server(identity))
                     .tokenHandler(null) // no address-validation retry: one round trip less on a LAN
@@ -159,8 +162,14 @@ public final class QuicPeerServer implements PeerServer {
         return localAddress;
     }
 
+    /** The newest version (2); connections that negotiated lanspread/1 are still served as version 1. */
     @Override
     public int protocolVersion() {
         return Protocol.VERSION;
+    }
+
+    @Override
+    public long servedBytes() {
+        return servedBytes.sum();
     }
 }

@@ -2,22 +2,19 @@ package io.lanspread.transport.quic.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.game.UnsafePathException;
@@ -33,8 +30,9 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
- * Answers requests on the blocking executor. Serves only games the library lists, and only files reached
- * through {@link LocalLibrary#resolve} that are regular files inside the game's folder (links followed).
+ * Answers requests on the blocking executor, in the protocol version of the request's connection. Files are
+ * reached only through {@link ServedFiles}. On a protocol 2 connection chunks are served without hashing,
+ * checked against the library's cached manifest; on protocol 1 each chunk is hashed as before.
  * Notices (hello, libraryChanged, goodbye) are answered and passed to the listeners one at a time in arrival
  * order, attributed to the peer id proven by the caller's client certificate.
  */
@@ -42,25 +40,21 @@ final class RequestProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
 
-    /** A request for something that is not a servable file. */
-    private static final class FileNotServed extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        FileNotServed(String message) {
-            super(message);
-        }
-    }
-
     private final LocalLibrary library;
     private final LocalIdentity identity;
     private final MessageCodec codec;
     private final Executor executor;
     private final Executor notices;
     private final NoticeListeners listeners;
+    private final ServedFiles files;
+    private final LongAdder servedBytes;
 
+    /** @param servedBytes counts the file body bytes QUIC accepted (chunks and whole files) */
     RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor,
-            NoticeListeners listeners) {
+            NoticeListeners listeners, LongAdder servedBytes) {
         this.library = library;
+        this.files = new ServedFiles(library);
+        this.servedBytes = servedBytes;
         this.identity = identity;
         this.codec = codec;
         this.executor = executor;
@@ -137,25 +131,37 @@ final class RequestProcessor {
     }
 
     private void serve(QuicStreamChannel stream, Request request) {
+        int version = NegotiatedProtocol.served(stream.parent());
         try {
             if (request instanceof Request.Ping) {
                 reply(stream, pong());
             } else if (request instanceof Request.ListGames) {
                 reply(stream, new Response.Games(library.games()));
             } else if (request instanceof Request.GetGame r) {
-                requireListed(r.gameId());
+                if (library.game(r.gameId()).isEmpty()) {
+                    throw new GameNotFoundException(r.gameId());
+                }
                 reply(stream, new Response.GameFiles(r.gameId(), library.files(r.gameId())));
             } else if (request instanceof Request.GetGameFileData r) {
                 sendFile(stream, r);
+            } else if (request instanceof Request.GetManifest r) {
+                sendManifest(stream, r);
             } else if (request instanceof Request.GetGameFileChunk r) {
-                sendChunk(stream, r);
+                if (version >= Protocol.VERSION_2) {
+                    sendChunk(stream, r, null, files.readChunkAsHashed(r));
+                } else {
+                    byte[] data = files.readChunk(r);
+                    sendChunk(stream, r, HexFormat.of().formatHex(PeerIds.newSha256().digest(data)), data);
+                }
             }
         } catch (GameNotFoundException e) {
             reply(stream, new Response.GameNotFound(e.gameId()));
         } catch (UnsafePathException e) {
             reply(stream, new Response.Error(ErrorCode.INVALID_PATH, e.getMessage()));
-        } catch (FileNotServed | NoSuchFileException e) {
+        } catch (ServedFiles.FileNotServed | NoSuchFileException e) {
             reply(stream, new Response.Error(ErrorCode.FILE_NOT_FOUND, e.getMessage()));
+        } catch (ServedFiles.FileChanged e) {
+            reply(stream, new Response.Error(ErrorCode.FILE_CHANGED, e.getMessage()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("serving {} failed", request, e);
             reply(stream, new Response.Error(ErrorCode.SERVER_ERROR, String.valueOf(e.getMessage())));
@@ -163,12 +169,14 @@ final class RequestProcessor {
     }
 
     private void reply(QuicStreamChannel stream, Response response) {
-        sendLast(stream, Unpooled.wrappedBuffer(codec.encode(response)));
+        sendLast(stream, Unpooled.wrappedBuffer(codec.encode(response)), 0);
     }
 
-    private static void sendLast(QuicStreamChannel stream, ByteBuf data) {
+    /** Writes the stream's last bytes, then FIN; {@code bodyBytes} of them are file bytes, counted once written. */
+    private void sendLast(QuicStreamChannel stream, ByteBuf data, int bodyBytes) {
         stream.writeAndFlush(data).addListener(f -> {
             if (f.isSuccess()) {
+                servedBytes.add(bodyBytes);
                 stream.shutdownOutput();
             } else {
                 stream.close();
@@ -176,14 +184,9 @@ final class RequestProcessor {
         });
     }
 
-    private void requireListed(String gameId) {
-        if (library.game(gameId).isEmpty()) {
-            throw new GameNotFoundException(gameId);
-        }
-    }
-
-    private void sendFile(QuicStreamChannel stream, Request.GetGameFileData r) throws IOException, FileNotServed {
-        FileChannel file = open(r.gameId(), r.path());
+    private void sendFile(QuicStreamChannel stream, Request.GetGameFileData r)
+            throws IOException, ServedFiles.FileNotServed {
+        FileChannel file = files.open(r.gameId(), r.path());
         try {
             long size = file.size();
             if (size == 0) {
@@ -192,48 +195,29 @@ final class RequestProcessor {
                 return;
             }
             stream.writeAndFlush(Unpooled.wrappedBuffer(codec.encode(new Response.FileData(r.path(), size))));
-            new FileSender(stream, file, 0, size, executor).pump();
+            new FileSender(stream, file, 0, size, executor, servedBytes).pump();
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    private void sendChunk(QuicStreamChannel stream, Request.GetGameFileChunk r) throws IOException, FileNotServed {
-        byte[] data = new byte[r.length()];
-        try (FileChannel file = open(r.gameId(), r.path())) {
-            long size = file.size();
-            if (r.offset() + r.length() > size) {
-                throw new FileNotServed("range " + r.offset() + "+" + r.length() + " lies outside " + r.path()
-                        + " (" + size + " bytes)");
-            }
-            ByteBuffer target = ByteBuffer.wrap(data);
-            while (target.hasRemaining()) {
-                if (file.read(target, r.offset() + target.position()) < 0) {
-                    throw new IOException(r.path() + " shrank while being read");
-                }
-            }
+    /** Protocol 2: the header, then the hash tail straight from the cached manifest (nothing is hashed here). */
+    private void sendManifest(QuicStreamChannel stream, Request.GetManifest r) {
+        GameManifest manifest = files.manifest(r.gameId());
+        byte[] header = codec.encode(Response.Manifest.of(manifest));
+        List<byte[]> tail = Response.Manifest.hashTail(manifest);
+        byte[][] parts = new byte[tail.size() + 1][];
+        parts[0] = header;
+        for (int i = 0; i < tail.size(); i++) {
+            parts[i + 1] = tail.get(i);
         }
-        MessageDigest sha = PeerIds.newSha256();
-        String hex = HexFormat.of().formatHex(sha.digest(data));
-        byte[] header = codec.encode(new Response.Chunk(r.path(), r.offset(), r.length(), hex));
-        sendLast(stream, Unpooled.wrappedBuffer(header, data));
+        sendLast(stream, Unpooled.wrappedBuffer(parts), 0);
     }
 
-    /** Opens a listed game's regular file for reading, refusing anything outside the game's folder. */
-    private FileChannel open(String gameId, String path) throws IOException, FileNotServed {
-        requireListed(gameId);
-        Path file = library.resolve(gameId, path); // the one place that validates paths
-        if (!Files.exists(file)) {
-            throw new FileNotServed("no such file: " + path);
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new FileNotServed("not a regular file: " + path);
-        }
-        Path root = library.gameDirectory().resolve(gameId).toRealPath();
-        if (!file.toRealPath().startsWith(root)) {
-            throw new UnsafePathException("path leads outside the game folder: " + path);
-        }
-        return FileChannel.open(file.toRealPath(LinkOption.NOFOLLOW_LINKS), StandardOpenOption.READ);
+    /** @param sha256 the hash of a protocol 1 chunk; null in protocol 2 */
+    private void sendChunk(QuicStreamChannel stream, Request.GetGameFileChunk r, String sha256, byte[] data) {
+        byte[] header = codec.encode(new Response.Chunk(r.path(), r.offset(), r.length(), sha256));
+        sendLast(stream, Unpooled.wrappedBuffer(header, data), data.length);
     }
 }

@@ -2,6 +2,7 @@ package io.lanspread.transport.quic.internal;
 
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
+import io.lanspread.protocol.ErrorCode;
 import io.lanspread.protocol.MessageCodec;
 import io.lanspread.protocol.Protocol;
 import io.lanspread.protocol.ProtocolException;
@@ -9,6 +10,7 @@ import io.lanspread.protocol.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
  * Reads one response on a client request stream (event loop): the header frame, then the raw bytes that
@@ -85,7 +87,7 @@ abstract class ResponseStreamHandler<T> extends ChannelInboundHandlerAdapter {
         headerRead = true;
         Response response;
         try {
-            response = codec.decodeResponse(json);
+            response = codec.decodeResponse(json, NegotiatedProtocol.version(((QuicStreamChannel) ctx.channel()).parent()));
         } catch (ProtocolException e) {
             fail(Reason.PROTOCOL, "bad response: " + e.getMessage());
             return;
@@ -128,13 +130,22 @@ abstract class ResponseStreamHandler<T> extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Error codes carry the names of the API's reasons; one the API lacks is the peer breaking the protocol. */
+    private static Reason reasonOf(ErrorCode code) {
+        try {
+            return Reason.valueOf(code.name());
+        } catch (IllegalArgumentException e) {
+            return Reason.PROTOCOL;
+        }
+    }
+
     /** The failure a non-data response stands for. */
     static PeerRequestException failureOf(Response response) {
         if (response instanceof Response.GameNotFound r) {
             return new PeerRequestException(Reason.GAME_NOT_FOUND, "the peer does not have game " + r.gameId());
         }
         if (response instanceof Response.Error r) {
-            return new PeerRequestException(Reason.valueOf(r.code().name()), r.message());
+            return new PeerRequestException(reasonOf(r.code()), r.message());
         }
         return new PeerRequestException(Reason.PROTOCOL, "unexpected response " + response.getClass().getSimpleName());
     }

@@ -79,7 +79,8 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                 release();
                 Request request;
                 try {
-                    request = processor.codec().decodeRequest(json);
+                    request = processor.codec().decodeRequest(json,
+                            NegotiatedProtocol.served(((QuicStreamChannel) ctx.channel()).parent()));
                 } catch (ProtocolException e) {
                     reject(ctx, e.getMessage());
                     return;

@@ -1,5 +1,7 @@
 package io.lanspread.transport.quic.internal;
 
+import java.util.List;
+
 import io.lanspread.protocol.Protocol;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
@@ -9,6 +11,8 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 /**
  * Mutual TLS between peers: both sides present their identity certificate and accept any certificate (peers
  * are self-signed, there is no CA on a LAN); identity comes from the peer id derived from the certificate.
+ * Both offer ALPN {@code lanspread/2} and {@code lanspread/1}, so a protocol 1 peer still connects; the
+ * negotiated one is the connection's version ({@link NegotiatedProtocol}).
  */
 final class TlsContexts {
 
@@ -23,17 +27,22 @@ final class TlsContexts {
         return QuicSslContextBuilder.forServer(identity.privateKey(), null, identity.certificate())
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .clientAuth(ClientAuth.OPTIONAL)
-                .applicationProtocols(Protocol.ALPN)
+                .applicationProtocols(Protocol.APPLICATION_PROTOCOLS.toArray(String[]::new))
                 .build();
     }
 
     /** The client presents this peer's certificate and checks the server's against the peer id it claims. */
     static QuicSslContext client(TlsIdentity identity) {
+        return client(identity, Protocol.APPLICATION_PROTOCOLS);
+    }
+
+    /** A client offering only {@code protocols}, preferred first (tests play a protocol 1 peer with it). */
+    static QuicSslContext client(TlsIdentity identity, List<String> protocols) {
         return QuicSslContextBuilder.forClient()
                 .keyManager(identity.privateKey(), null, identity.certificate())
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .endpointIdentificationAlgorithm(null)
-                .applicationProtocols(Protocol.ALPN)
+                .applicationProtocols(protocols.toArray(String[]::new))
                 .build();
     }
 }

@@ -169,7 +169,7 @@ class PeerNoticeTest {
         QuicSslContext noCertificate = QuicSslContextBuilder.forClient()
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .endpointIdentificationAlgorithm(null)
-                .applicationProtocols(Protocol.ALPN)
+                .applicationProtocols(Protocol.APPLICATION_PROTOCOLS.toArray(String[]::new))
                 .build();
         anonymous = new QuicPeerClient(config(), noCertificate, "anonymous");
 

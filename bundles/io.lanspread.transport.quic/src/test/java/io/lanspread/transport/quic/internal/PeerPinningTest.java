@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
@@ -214,6 +215,17 @@ class PeerPinningTest {
         public Path resolve(String gameId, String relativePath) {
             reads.incrementAndGet();
             return real.resolve(gameId, relativePath);
+        }
+
+        @Override
+        public Optional<GameManifest> manifest(String gameId) {
+            reads.incrementAndGet();
+            return real.manifest(gameId);
+        }
+
+        @Override
+        public boolean isUnchanged(String gameId, String path) {
+            return real.isUnchanged(gameId, path);
         }
 
         @Override

@@ -1,25 +1,41 @@
 package io.lanspread.transport.quic.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import io.lanspread.api.game.FileManifest;
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.game.UnsafePathException;
 
-/** A LocalLibrary over a real folder: every subfolder holding a version.ini is a game. */
+/**
+ * A LocalLibrary over a real folder: every subfolder holding a version.ini is a game. A game's manifest is
+ * hashed on first use and kept, with each file's size and modification time, until {@link #forget}.
+ */
 final class TestLibrary implements LocalLibrary {
 
+    private record Hashed(GameManifest manifest, Map<String, FileTime> modified) {
+    }
+
     private final Path root;
+    private final Map<String, Hashed> hashed = new ConcurrentHashMap<>();
 
     TestLibrary(Path root) {
         this.root = root;
@@ -95,6 +111,65 @@ final class TestLibrary implements LocalLibrary {
             throw new UnsafePathException("outside: " + relativePath);
         }
         return p;
+    }
+
+    @Override
+    public synchronized Optional<GameManifest> manifest(String gameId) {
+        if (game(gameId).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(hashed.computeIfAbsent(gameId, this::hash).manifest());
+    }
+
+    @Override
+    public boolean isUnchanged(String gameId, String path) {
+        Hashed h = hashed.get(gameId);
+        if (h == null || !h.modified().containsKey(path)) {
+            return false;
+        }
+        FileManifest entry = h.manifest().file(path).orElseThrow();
+        Path file = root.resolve(gameId).resolve(path);
+        try {
+            return Files.size(file) == entry.size() && Files.getLastModifiedTime(file).equals(h.modified().get(path));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Drops a game's manifest; the next {@link #manifest} hashes it again. */
+    void forget(String gameId) {
+        hashed.remove(gameId);
+    }
+
+    private Hashed hash(String gameId) {
+        try {
+            Path dir = root.resolve(gameId);
+            List<FileManifest> files = new ArrayList<>();
+            Map<String, FileTime> modified = new HashMap<>();
+            for (GameFile f : files(gameId)) {
+                if (f.directory()) {
+                    files.add(FileManifest.directory(f.path()));
+                    continue;
+                }
+                Path file = dir.resolve(f.path());
+                modified.put(f.path(), Files.getLastModifiedTime(file));
+                byte[] data = Files.readAllBytes(file);
+                MessageDigest whole = MessageDigest.getInstance("SHA-256");
+                ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+                for (int at = 0; at < data.length; at += GameManifest.CHUNK_SIZE) {
+                    MessageDigest chunk = MessageDigest.getInstance("SHA-256");
+                    chunk.update(data, at, Math.min(GameManifest.CHUNK_SIZE, data.length - at));
+                    chunks.writeBytes(chunk.digest());
+                }
+                files.add(new FileManifest(f.path(), data.length, false, whole.digest(data), chunks.toByteArray()));
+            }
+            String version = game(gameId).orElseThrow().version();
+            return new Hashed(new GameManifest(gameId, version, GameManifest.CHUNK_SIZE, files), modified);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
