@@ -2,9 +2,10 @@ package io.lanspread.catalog.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.game.LibraryListener;
 import io.lanspread.api.game.LocalLibrary;
@@ -43,9 +45,12 @@ import io.lanspread.api.game.LocalLibrary;
 /**
  * The local library: scans the game directory at activation, shortly after a watched change settles,
  * periodically (the fallback) and on {@link #rescan()}, and publishes each result as an immutable
- * snapshot. Readers never wait for a scan. A change of the game directory through Config Admin takes
- * effect in place (the service stays registered, the watcher moves). Every {@link LibraryListener}
- * service is told about each new revision on this component's own notification thread.
+ * snapshot. Readers never wait for a scan or for hashing. Each scan's observations go to the
+ * {@link ListingGate}, which lists a game only once its tree has stayed the same for the serve quiet
+ * period and its manifest, computed on the component's hash thread and cached in the state directory,
+ * is complete. A change of the game directory through Config Admin takes effect in place (the service
+ * stays registered, the watcher moves). Every {@link LibraryListener} service is told about each new
+ * revision on this component's own notification thread.
  */
 @Component(name = GameLibrary.PID, service = LocalLibrary.class)
 @Designate(ocd = GameLibrary.Config.class)
@@ -62,12 +67,19 @@ public final class GameLibrary implements LocalLibrary {
     /** A folder that never settles (a game writing its logs) is still scanned this often. */
     private static final Duration MAX_DEFER = Duration.ofSeconds(5);
 
+    /** A file changed while it was hashed: look at its game again after this long. */
+    private static final Duration UNSTABLE_RETRY = Duration.ofMillis(500);
+
     @ObjectClassDefinition(name = "lanspread game library",
             description = "The folder whose subfolders holding a version.ini are shared as games.")
     public @interface Config {
         @AttributeDefinition(name = "Game directory",
                 description = "Absolute path, or relative to the working directory. Created when missing.")
         String games_dir() default "games";
+
+        @AttributeDefinition(name = "State directory",
+                description = "Where the manifest cache is kept (in manifests/). Absolute path, or relative to the working directory.")
+        String state_dir() default ".lanspread";
 
         @AttributeDefinition(name = "Rescan interval (seconds)",
                 description = "How often the game directory is scanned again; 0 or less turns periodic scans off.")
@@ -80,19 +92,28 @@ public final class GameLibrary implements LocalLibrary {
         @AttributeDefinition(name = "Quiet period (milliseconds)",
                 description = "How long a game folder must be left alone after a change before it is scanned again.")
         long watch_quiet_millis() default 400;
+
+        @AttributeDefinition(name = "Serve quiet period (seconds)",
+                description = "A game is listed (and served) only once none of its files changed for this long and its manifest is complete; a listed game whose files change is withdrawn until then.")
+        double serve_quiet_seconds() default 3;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(GameLibrary.class);
 
     private final LibraryScanner scanner = new LibraryScanner();
-    private final AtomicLong tickets = new AtomicLong();
+    private final AtomicLong hashedBytes = new AtomicLong();
     private final AtomicReference<LibrarySnapshot> snapshot;
+    private final ListingGate gate; // guarded by itself
+    private final GameHasher hasher; // hash thread only
     private final ScheduledExecutorService scheduler;
     private final ExecutorService watchThread;
     private final ExecutorService notifier;
+    private final ExecutorService hashThread;
     private final List<LibraryListener> listeners = new CopyOnWriteArrayList<>();
     private final QuietPeriod settling;
+    private volatile boolean closing;
     private volatile Path gamesDir;
+    private volatile Path stateDir;
     private volatile Duration cacheAge = Duration.ZERO;
     private ScheduledFuture<?> periodic; // guarded by this
     private long intervalSeconds = Long.MIN_VALUE; // guarded by this
@@ -101,27 +122,48 @@ public final class GameLibrary implements LocalLibrary {
 
     @Activate
     public GameLibrary(Config config) {
-        gamesDir = directoryOf(config);
+        gamesDir = directoryOf(config.games_dir(), "games");
+        stateDir = directoryOf(config.state_dir(), ".lanspread");
         // seeded with the clock so that the revision keeps growing across restarts of this peer
-        snapshot = new AtomicReference<>(LibrarySnapshot.of(gamesDir, List.of(), System.currentTimeMillis(), 0));
+        snapshot = new AtomicReference<>(LibrarySnapshot.empty(gamesDir, System.currentTimeMillis()));
+        gate = new ListingGate(gamesDir, serveQuietNanosOf(config));
+        hasher = new GameHasher(new ManifestCache(manifestDirOf(stateDir), GameManifest.CHUNK_SIZE),
+                GameManifest.CHUNK_SIZE, hashedBytes);
         scheduler = Executors.newSingleThreadScheduledExecutor(named("lanspread-catalog-scan"));
         watchThread = Executors.newSingleThreadExecutor(named("lanspread-catalog-watch"));
         notifier = Executors.newSingleThreadExecutor(named("lanspread-catalog-notify"));
+        hashThread = Executors.newSingleThreadExecutor(named("lanspread-catalog-hash"));
         settling = new QuietPeriod(quietOf(config), MAX_DEFER);
         createDirectory(gamesDir);
-        scan(Duration.ZERO, Set.of());
+        Path prunedDir = gamesDir;
+        onHashThread(() -> hasher.cache().prune(prunedDir));
+        scan(Duration.ZERO, Set.of()); // a walk only: hashing happens on the hash thread
         schedule(config.rescan_interval_seconds());
         watch(config.watch_enabled());
     }
 
     @Modified
     void modified(Config config) {
-        Path dir = directoryOf(config);
+        Path dir = directoryOf(config.games_dir(), "games");
+        Path state = directoryOf(config.state_dir(), ".lanspread");
         settling.setTimes(quietOf(config), MAX_DEFER);
+        if (!state.equals(stateDir)) {
+            LOG.info("state directory changed from {} to {}", stateDir, state);
+            stateDir = state;
+            onHashThread(() -> hasher.useCache(new ManifestCache(manifestDirOf(state), GameManifest.CHUNK_SIZE)));
+        }
+        synchronized (gate) {
+            gate.setQuietNanos(serveQuietNanosOf(config));
+            afterGateChange(); // a shorter quiet period may list games at once
+        }
         if (!dir.equals(gamesDir)) {
             LOG.info("game directory changed from {} to {}", gamesDir, dir);
             gamesDir = dir;
             createDirectory(dir);
+            synchronized (gate) {
+                gate.moveTo(dir);
+                afterGateChange();
+            }
             scan(Duration.ZERO, Set.of());
         }
         schedule(config.rescan_interval_seconds());
@@ -136,12 +178,18 @@ public final class GameLibrary implements LocalLibrary {
                 watcher = null;
             }
         }
+        List<ExecutorService> executors = List.of(watchThread, scheduler, hashThread, notifier);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        closing = true; // a running hash ends at its next read; queued cache writes still complete
+        hashThread.shutdown();
         for (ExecutorService executor : List.of(watchThread, scheduler, notifier)) {
             executor.shutdownNow();
         }
         try {
-            for (ExecutorService executor : List.of(watchThread, scheduler, notifier)) {
+            if (!hashThread.awaitTermination(2, TimeUnit.SECONDS)) {
+                hashThread.shutdownNow();
+            }
+            for (ExecutorService executor : executors) {
                 if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     LOG.warn("library threads did not stop within 5 s");
                     return;
@@ -174,19 +222,33 @@ public final class GameLibrary implements LocalLibrary {
 
     @Override
     public Optional<Game> game(String gameId) {
-        return gameId == null ? Optional.empty() : Optional.ofNullable(snapshot.get().byId().get(gameId));
+        return served(gameId).map(ServedGame::game);
     }
 
     @Override
-    public List<GameFile> files(String gameId) throws IOException {
+    public List<GameFile> files(String gameId) {
+        return served(gameId).orElseThrow(() -> new GameNotFoundException(gameId)).manifest().tree();
+    }
+
+    @Override
+    public Optional<GameManifest> manifest(String gameId) {
+        return served(gameId).map(ServedGame::manifest);
+    }
+
+    @Override
+    public boolean isUnchanged(String gameId, String path) {
         LibrarySnapshot current = snapshot.get();
-        if (gameId == null || !current.byId().containsKey(gameId)) {
-            throw new GameNotFoundException(gameId);
+        ServedGame served = gameId == null ? null : current.served().get(gameId);
+        TreeEntry stamp = served == null || path == null ? null : served.stamps().get(path);
+        if (stamp == null) {
+            return false;
         }
         try {
-            return GameTree.list(current.gamesDir().resolve(gameId));
-        } catch (NoSuchFileException e) {
-            throw new GameNotFoundException(gameId); // removed since the last scan
+            // the path is one this library walked itself, so it needs no further checks
+            return stamp.matches(Files.readAttributes(current.gamesDir().resolve(gameId).resolve(stamp.path()),
+                    BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -200,9 +262,26 @@ public final class GameLibrary implements LocalLibrary {
         return snapshot.get().revision();
     }
 
+    /** Walks the game directory now; new or changed games are listed once quiet and hashed, later. */
     @Override
     public void rescan() {
         scan(Duration.ZERO, Set.of());
+    }
+
+    private Optional<ServedGame> served(String gameId) {
+        return gameId == null ? Optional.empty() : Optional.ofNullable(snapshot.get().served().get(gameId));
+    }
+
+    /** Bytes read for hashing since activation; a cache hit reads none. */
+    long hashedBytes() {
+        return hashedBytes.get();
+    }
+
+    /** True when no game waits for its quiet period or its hashes. */
+    boolean settled() {
+        synchronized (gate) {
+            return gate.settled();
+        }
     }
 
     /** True while a watcher is registered on the game directory and reading its events. */
@@ -222,24 +301,93 @@ public final class GameLibrary implements LocalLibrary {
         gameTouched(QuietPeriod.ALL);
     }
 
-    /** Scans without holding a lock and publishes the result unless a later-started scan already did. */
+    /** Walks without holding a lock, then lets the gate decide what is listed. */
     private void scan(Duration maxCacheAge, Set<String> fresh) {
-        long ticket = tickets.incrementAndGet();
+        long started = System.nanoTime();
         Path dir = gamesDir;
-        List<Game> games = scanner.scan(dir, maxCacheAge, fresh);
-        while (true) {
-            LibrarySnapshot current = snapshot.get();
-            if (current.ticket() > ticket) {
-                return;
-            }
-            LibrarySnapshot next = current.next(dir, games, ticket);
-            if (snapshot.compareAndSet(current, next)) {
-                if (next.revision() != current.revision()) {
-                    LOG.info("library {}: {} games, revision {}", dir, games.size(), next.revision());
-                    announce(next.revision());
+        List<ScannedGame> found = scanner.scan(dir, maxCacheAge, fresh);
+        synchronized (gate) {
+            gate.observe(dir, found, started);
+            afterGateChange();
+        }
+    }
+
+    /** Publishes what the gate lists now and starts the work it asks for; called holding the gate's lock. */
+    private void afterGateChange() {
+        ListingGate.Work work = gate.takeWork();
+        Path dir = gate.gamesDir();
+        for (ScannedGame game : work.toHash()) {
+            onHashThread(() -> hash(dir, game));
+        }
+        for (ScannedGame game : work.newlyListed()) {
+            onHashThread(() -> hasher.markServed(game.id(), game.tree()));
+        }
+        for (String gameId : work.vanished()) {
+            onHashThread(() -> forgetIfGone(dir, gameId));
+        }
+        long now = System.nanoTime();
+        work.recheckAtNanos().forEach((gameId, at) -> scanGameLater(gameId, at - now));
+        LibrarySnapshot current = snapshot.get();
+        LibrarySnapshot next = current.next(dir, work.listed());
+        if (next != current) {
+            snapshot.set(next);
+            LOG.info("library {}: {} games listed, revision {}", dir, next.games().size(), next.revision());
+            announce(next.revision());
+        }
+    }
+
+    /** On the hash thread: hashes what the observation holds unless a newer observation replaced it. */
+    private void hash(Path dir, ScannedGame game) {
+        if (closing || !isCurrent(dir, game)) {
+            return;
+        }
+        HashResult result;
+        try {
+            result = hasher.hash(dir, game, () -> closing || !isCurrent(dir, game));
+        } catch (CancellationException e) {
+            return; // shutting down
+        }
+        synchronized (gate) {
+            gate.hashed(result);
+            afterGateChange();
+        }
+        if (result.unstable()) {
+            scanGameLater(game.id(), UNSTABLE_RETRY.toNanos());
+        }
+    }
+
+    private boolean isCurrent(Path dir, ScannedGame game) {
+        synchronized (gate) {
+            return gate.isCurrent(dir, game);
+        }
+    }
+
+    private void forgetIfGone(Path dir, String gameId) {
+        if (!Files.exists(dir.resolve(gameId), LinkOption.NOFOLLOW_LINKS)) {
+            hasher.cache().remove(gameId);
+        }
+    }
+
+    private void scanGameLater(String gameId, long delayNanos) {
+        try {
+            scheduler.schedule(() -> guarded(() -> scan(watchCacheAge(), Set.of(gameId))), Math.max(0, delayNanos),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("scan of {} not scheduled: shutting down", gameId);
+        }
+    }
+
+    private void onHashThread(Runnable task) {
+        try {
+            hashThread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("manifest work failed", e);
                 }
-                return;
-            }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("manifest work not submitted: shutting down");
         }
     }
 
@@ -387,10 +535,18 @@ public final class GameLibrary implements LocalLibrary {
         return Duration.ofMillis(Math.max(0, config.watch_quiet_millis()));
     }
 
-    private static Path directoryOf(Config config) {
-        String configured = config.games_dir();
+    private static long serveQuietNanosOf(Config config) {
+        double seconds = config.serve_quiet_seconds();
+        return Double.isNaN(seconds) || seconds <= 0 ? 0 : (long) (seconds * 1e9);
+    }
+
+    private static Path manifestDirOf(Path stateDir) {
+        return stateDir.resolve("manifests");
+    }
+
+    private static Path directoryOf(String configured, String fallback) {
         if (configured == null || configured.isBlank()) {
-            configured = "games";
+            configured = fallback;
         }
         return Paths.get(configured.strip()).toAbsolutePath().normalize();
     }

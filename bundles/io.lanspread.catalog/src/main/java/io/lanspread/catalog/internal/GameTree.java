@@ -16,7 +16,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.lanspread.api.game.GameFile;
 
 /**
  * Walks a game's folder. Symbolic links are neither followed nor listed: a link can point outside the
@@ -32,13 +31,13 @@ final class GameTree {
     }
 
     /** Every directory (below the root) and regular file, in walk order. */
-    static void walk(Path root, Consumer<GameFile> sink) throws IOException {
+    static void walk(Path root, Consumer<TreeEntry> sink) throws IOException {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                 checkCancelled();
                 if (!dir.equals(root)) {
-                    sink.accept(new GameFile(relative(root, dir), 0, true));
+                    sink.accept(TreeEntry.directory(relative(root, dir)));
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -47,7 +46,7 @@ final class GameTree {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 checkCancelled();
                 if (attrs.isRegularFile()) {
-                    sink.accept(new GameFile(relative(root, file), attrs.size(), false));
+                    sink.accept(TreeEntry.file(relative(root, file), attrs));
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -73,19 +72,12 @@ final class GameTree {
         });
     }
 
-    /** The whole tree sorted by path. */
-    static List<GameFile> list(Path root) throws IOException {
-        List<GameFile> files = new ArrayList<>();
-        walk(root, files::add);
-        files.sort(Comparator.comparing(GameFile::path));
-        return List.copyOf(files);
-    }
-
-    /** Sum of the sizes of the regular files. */
-    static long size(Path root) throws IOException {
-        long[] total = new long[1];
-        walk(root, f -> total[0] += f.size());
-        return total[0];
+    /** The whole tree with sizes and modification times, sorted by path. */
+    static List<TreeEntry> entries(Path root) throws IOException {
+        List<TreeEntry> entries = new ArrayList<>();
+        walk(root, entries::add);
+        entries.sort(Comparator.comparing(TreeEntry::path));
+        return List.copyOf(entries);
     }
 
     private static String relative(Path root, Path path) {

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 import io.lanspread.api.game.Game;
 
 /**
- * Finds the games in a game directory. A game is a direct, non-hidden subfolder (not a link) holding a
- * regular file {@code version.ini}. Holds no lock while walking; concurrent scans are allowed.
+ * Finds the games in a game directory and walks their trees (sizes and mtimes, for the listing gate and
+ * the hasher). A game is a direct, non-hidden subfolder (not a link) holding a regular file
+ * {@code version.ini}. Holds no lock while walking; concurrent scans are allowed.
  *
  * <p>Results are cached per game folder, keyed by the {@code version.ini}'s size and modification time
  * and the folder's modification time, so a periodic rescan of a large library stays cheap. A change deep
@@ -42,7 +43,7 @@ final class LibraryScanner {
     }
 
     /** {@code game} is null when the folder was looked at and is not a game. */
-    private record Entry(Key key, Game game, long scannedAtNanos) {
+    private record Entry(Key key, ScannedGame game, long scannedAtNanos) {
     }
 
     private final Map<Path, Entry> cache = new ConcurrentHashMap<>();
@@ -52,7 +53,7 @@ final class LibraryScanner {
      * @param maxAge   how old a cached result may be; {@link Duration#ZERO} reads everything again
      * @return the games sorted by id
      */
-    List<Game> scan(Path gamesDir, Duration maxAge) {
+    List<ScannedGame> scan(Path gamesDir, Duration maxAge) {
         return scan(gamesDir, maxAge, Set.of());
     }
 
@@ -60,8 +61,8 @@ final class LibraryScanner {
      * @param fresh ids of game folders that are read again whatever their cache entry says (a watch
      *              event saw something change inside)
      */
-    List<Game> scan(Path gamesDir, Duration maxAge, Set<String> fresh) {
-        List<Game> games = new ArrayList<>();
+    List<ScannedGame> scan(Path gamesDir, Duration maxAge, Set<String> fresh) {
+        List<ScannedGame> games = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(gamesDir)) {
             for (Path folder : folders) {
@@ -78,11 +79,11 @@ final class LibraryScanner {
             LOG.warn("cannot list game directory {}: {}", gamesDir, e.toString());
         }
         cache.keySet().removeIf(path -> !seen.contains(path));
-        games.sort(Comparator.comparing(Game::id));
+        games.sort(Comparator.comparing(ScannedGame::id));
         return List.copyOf(games);
     }
 
-    private Optional<Game> scanFolder(Path folder, String id, Duration maxAge) {
+    private Optional<ScannedGame> scanFolder(Path folder, String id, Duration maxAge) {
         Path ini = folder.resolve(VERSION_FILE);
         BasicFileAttributes iniAttrs;
         BasicFileAttributes folderAttrs;
@@ -103,12 +104,12 @@ final class LibraryScanner {
         if (cached != null && cached.key().equals(key) && now - cached.scannedAtNanos() < maxAge.toNanos()) {
             return Optional.ofNullable(cached.game());
         }
-        Game game = readGame(folder, ini, id);
+        ScannedGame game = readGame(folder, ini, id, now);
         cache.put(folder, new Entry(key, game, now));
         return Optional.ofNullable(game);
     }
 
-    private static Game readGame(Path folder, Path ini, String id) {
+    private static ScannedGame readGame(Path folder, Path ini, String id, long now) {
         Optional<VersionIni.Content> content;
         try {
             content = VersionIni.read(ini);
@@ -120,13 +121,17 @@ final class LibraryScanner {
             LOG.warn("game {} not listed: {} holds no version", id, ini);
             return null;
         }
-        long size;
+        List<TreeEntry> tree;
         try {
-            size = GameTree.size(folder);
+            tree = GameTree.entries(folder);
         } catch (IOException e) {
             LOG.warn("game {} not listed: cannot walk {}: {}", id, folder, e.toString());
             return null;
         }
-        return new Game(id, content.get().name().orElse(id), content.get().version(), size);
+        long size = 0;
+        for (TreeEntry entry : tree) {
+            size += entry.size();
+        }
+        return new ScannedGame(new Game(id, content.get().name().orElse(id), content.get().version(), size), tree, now);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +30,9 @@ class GameLibraryTest {
     @TempDir
     Path games;
 
+    @TempDir
+    Path state;
+
     private final List<GameLibrary> started = new ArrayList<>();
 
     @AfterEach
@@ -41,9 +45,23 @@ class GameLibraryTest {
     }
 
     private GameLibrary library(Map<String, ?> config) {
-        GameLibrary library = new GameLibrary(Configs.of(GameLibrary.Config.class, config));
+        GameLibrary library = new GameLibrary(config(state, config));
         started.add(library);
+        await(library::settled);
         return library;
+    }
+
+    /** A test configuration: the state under {@code state}, no serve quiet period, unless given. */
+    static GameLibrary.Config config(Path state, Map<String, ?> values) {
+        Map<String, Object> merged = new HashMap<>(Map.of("state_dir", state.toString(), "serve_quiet_seconds", 0.0));
+        merged.putAll(values);
+        return Configs.of(GameLibrary.Config.class, merged);
+    }
+
+    /** Rescans and waits until every new or changed game is hashed and listed. */
+    static void rescanAndSettle(GameLibrary library) {
+        library.rescan();
+        await(library::settled);
     }
 
     /** Only the periodic scan can see changes: the watcher is off. */
@@ -74,6 +92,8 @@ class GameLibraryTest {
         assertThat(defaults.rescan_interval_seconds()).isEqualTo(30);
         assertThat(defaults.watch_enabled()).isTrue();
         assertThat(defaults.watch_quiet_millis()).isBetween(300L, 500L);
+        assertThat(defaults.serve_quiet_seconds()).isEqualTo(3.0);
+        assertThat(defaults.state_dir()).isEqualTo(".lanspread");
         assertThat(GameLibrary.PID).isEqualTo("io.lanspread.catalog");
     }
 
@@ -197,35 +217,35 @@ class GameLibraryTest {
         GameLibrary library = library();
         long empty = library.revision();
 
-        library.rescan();
+        rescanAndSettle(library);
         assertThat(library.revision()).as("unchanged rescan").isEqualTo(empty);
 
         Path doom = game(games, "doom", "1.9");
-        library.rescan();
+        rescanAndSettle(library);
         long added = library.revision();
         assertThat(added).isGreaterThan(empty);
 
-        library.rescan();
+        rescanAndSettle(library);
         assertThat(library.revision()).as("unchanged rescan").isEqualTo(added);
 
         Files.writeString(doom.resolve("version.ini"), "2.0");
-        library.rescan();
+        rescanAndSettle(library);
         long changed = library.revision();
         assertThat(changed).isGreaterThan(added);
         assertThat(library.game("doom").orElseThrow().version()).isEqualTo("2.0");
 
         write(doom.resolve("doom2.wad"), 100);
-        library.rescan();
+        rescanAndSettle(library);
         long grown = library.revision();
         assertThat(grown).as("size change").isGreaterThan(changed);
 
         Files.writeString(doom.resolve("version.ini"), "version=2.0\nname=DOOM\n");
-        library.rescan();
+        rescanAndSettle(library);
         long renamed = library.revision();
         assertThat(renamed).as("name change").isGreaterThan(grown);
 
         Files.delete(doom.resolve("version.ini"));
-        library.rescan();
+        rescanAndSettle(library);
         assertThat(library.revision()).isGreaterThan(renamed);
         assertThat(library.games()).isEmpty();
     }
@@ -256,14 +276,14 @@ class GameLibraryTest {
         Files.createDirectories(root.resolve("sub"));
         Files.setLastModifiedTime(root, fixed);
         LibraryScanner scanner = new LibraryScanner();
-        assertThat(scanner.scan(games, Duration.ofHours(1))).extracting(Game::size).containsExactly(1L);
+        assertThat(scanner.scan(games, Duration.ofHours(1))).extracting(g -> g.game().size()).containsExactly(1L);
 
         write(root.resolve("sub/new.bin"), 50); // changes neither version.ini nor the game folder's mtime
 
-        assertThat(scanner.scan(games, Duration.ofHours(1))).extracting(Game::size).containsExactly(1L);
-        assertThat(scanner.scan(games, Duration.ZERO)).extracting(Game::size).containsExactly(51L);
+        assertThat(scanner.scan(games, Duration.ofHours(1))).extracting(g -> g.game().size()).containsExactly(1L);
+        assertThat(scanner.scan(games, Duration.ZERO)).extracting(g -> g.game().size()).containsExactly(51L);
         Files.writeString(ini, "2");
-        assertThat(scanner.scan(games, Duration.ofHours(1))).extracting(Game::version).containsExactly("2");
+        assertThat(scanner.scan(games, Duration.ofHours(1))).extracting(g -> g.game().version()).containsExactly("2");
     }
 
     @Test
@@ -274,21 +294,21 @@ class GameLibraryTest {
         long revision = library.revision();
         assertThat(library.games()).extracting(Game::id).containsExactly("first");
 
-        library.modified(Configs.of(GameLibrary.Config.class,
-                Map.of("games_dir", other.toString(), "rescan_interval_seconds", 0L)));
+        library.modified(config(state, Map.of("games_dir", other.toString(), "rescan_interval_seconds", 0L)));
+        await(library::settled);
 
         assertThat(library.gameDirectory()).isEqualTo(other);
         assertThat(library.games()).extracting(Game::id).containsExactly("second");
         assertThat(library.revision()).isGreaterThan(revision);
         assertThat(library.resolve("second", "a.txt")).isEqualTo(other.resolve("second/a.txt"));
-        library.rescan();
+        rescanAndSettle(library);
         assertThat(library.games()).extracting(Game::id).containsExactly("second");
     }
 
     @Test
     void changingTheGameDirectoryAlsoSwitchesThePeriodicScan(@TempDir Path other) throws IOException {
         GameLibrary library = periodicOnly(games, 1);
-        library.modified(Configs.of(GameLibrary.Config.class,
+        library.modified(config(state,
                 Map.of("games_dir", other.toString(), "rescan_interval_seconds", 1L, "watch_enabled", false)));
 
         game(games, "old-dir-game", "1");

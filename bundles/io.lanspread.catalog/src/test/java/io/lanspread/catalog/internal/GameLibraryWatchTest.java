@@ -36,6 +36,9 @@ class GameLibraryWatchTest {
     @TempDir
     Path games;
 
+    @TempDir
+    Path state;
+
     private final List<GameLibrary> started = new ArrayList<>();
 
     @AfterEach
@@ -51,11 +54,12 @@ class GameLibraryWatchTest {
     private GameLibrary library(Map<String, Object> extra) {
         Map<String, Object> config = new HashMap<>(Map.of("games_dir", games.toString(), "rescan_interval_seconds", 0L));
         config.putAll(extra);
-        GameLibrary library = new GameLibrary(Configs.of(GameLibrary.Config.class, config));
+        GameLibrary library = new GameLibrary(GameLibraryTest.config(state, config));
         started.add(library);
         if (!Boolean.FALSE.equals(config.get("watch_enabled"))) {
             await(BUDGET, library::watching);
         }
+        await(BUDGET, library::settled);
         return library;
     }
 
@@ -160,13 +164,13 @@ class GameLibraryWatchTest {
         Path deep = root.resolve("a/b/c/d");
 
         write(deep.resolve("first.bin"), 10);
-        await(BUDGET, () -> library.game("g").orElseThrow().size() == 11);
+        await(BUDGET, () -> library.game("g").map(Game::size).orElse(-1L) == 11);
         long revision = library.revision();
 
         // touches only the deepest directory (no cache key changes): only its own watch sees it
         write(deep.resolve("second.bin"), 5);
 
-        await(BUDGET, () -> library.game("g").orElseThrow().size() == 16);
+        await(BUDGET, () -> library.game("g").map(Game::size).orElse(-1L) == 16);
         assertThat(library.revision()).isGreaterThan(revision);
     }
 
@@ -183,7 +187,7 @@ class GameLibraryWatchTest {
 
         library.everythingTouched();
 
-        await(BUDGET, () -> library.game("g").orElseThrow().size() == 51);
+        await(BUDGET, () -> library.game("g").map(Game::size).orElse(-1L) == 51);
         assertThat(library.revision()).isGreaterThan(revision);
     }
 
@@ -236,15 +240,14 @@ class GameLibraryWatchTest {
     @Test
     void changingTheGameDirectoryMovesTheWatcher(@TempDir Path other) throws IOException {
         GameLibrary library = watched();
-        library.modified(Configs.of(GameLibrary.Config.class,
-                Map.of("games_dir", other.toString(), "rescan_interval_seconds", 0L)));
+        library.modified(GameLibraryTest.config(state, Map.of("games_dir", other.toString(), "rescan_interval_seconds", 0L)));
         await(BUDGET, library::watching);
 
         game(other, "moved", "1");
 
         await(BUDGET, () -> library.game("moved").isPresent());
 
-        library.modified(Configs.of(GameLibrary.Config.class,
+        library.modified(GameLibraryTest.config(state,
                 Map.of("games_dir", other.toString(), "rescan_interval_seconds", 0L, "watch_enabled", false)));
         assertThat(library.watching()).isFalse();
     }

@@ -25,13 +25,15 @@ class ResolveTest {
     @TempDir
     Path outside;
 
+    @TempDir
+    Path state;
+
     private GameLibrary library;
 
     @BeforeEach
     void start() throws IOException {
         GameLibraryTest.game(games, "g", "1");
-        library = new GameLibrary(Configs.of(GameLibrary.Config.class,
-                Map.of("games_dir", games.toString(), "rescan_interval_seconds", 0L)));
+        library = new GameLibrary(GameLibraryTest.config(state, Map.of("games_dir", games.toString(), "rescan_interval_seconds", 0L)));
     }
 
     @AfterEach
@@ -110,11 +112,10 @@ class ResolveTest {
     @Test
     void worksWhenTheGameDirectoryItselfIsReachedThroughALink(@TempDir Path base) throws IOException {
         Path link = Files.createSymbolicLink(base.resolve("games-link"), games);
-        GameLibrary linked = new GameLibrary(Configs.of(GameLibrary.Config.class,
-                Map.of("games_dir", link.toString(), "rescan_interval_seconds", 0L)));
+        GameLibrary linked = new GameLibrary(GameLibraryTest.config(state, Map.of("games_dir", link.toString(), "rescan_interval_seconds", 0L)));
         try {
             assertThat(linked.resolve("g", "version.ini")).isEqualTo(link.resolve("g/version.ini"));
-            assertThat(linked.games()).hasSize(1);
+            GameLibraryTest.await(() -> linked.games().size() == 1);
         } finally {
             linked.deactivate();
         }
