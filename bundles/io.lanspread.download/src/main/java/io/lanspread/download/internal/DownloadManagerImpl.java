@@ -1,22 +1,26 @@
 package io.lanspread.download.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,224 +42,349 @@ import io.lanspread.api.download.DownloadPlanner;
 import io.lanspread.api.download.DownloadRequest;
 import io.lanspread.api.download.DownloadState;
 import io.lanspread.api.download.DownloadStatus;
-import io.lanspread.api.download.PeerSource;
+import io.lanspread.api.event.LanspreadEvent;
+import io.lanspread.api.event.LanspreadEventListener;
 import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.game.UnsafePathException;
+import io.lanspread.api.peer.PeerDirectory;
+import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.api.transport.PeerClient;
-import io.lanspread.download.internal.planner.LeastLoadedPlanner;
+import io.lanspread.download.internal.engine.Download;
+import io.lanspread.download.internal.engine.EngineServices;
+import io.lanspread.download.internal.engine.EngineSettings;
+import io.lanspread.download.internal.notify.ListenerNotifier;
+import io.lanspread.download.internal.planner.AdaptivePlanner;
+import io.lanspread.download.internal.store.FileStoreFactory;
+import io.lanspread.download.internal.store.StoreFactory;
+import io.lanspread.download.internal.verify.ChunkVerifier;
 
 /**
- * Runs downloads: one {@link DownloadJob} per game at a time. A download writes into a hidden staging folder
- * under {@code <gamesDir>/.lanspread-tmp} and swaps it in for the installed copy only once it is complete, so
- * an installed game stays intact, listed and served until then; a failed or cancelled download deletes its
- * staging folder only. A running download is held as its job; an ended one only as its final status, for the
- * session. On activation, whatever a previous run left in {@code .lanspread-tmp} is deleted.
+ * The download manager: keeps the downloads (one per game at a time), owns the threads they run on, holds
+ * the planner service (with a built-in adaptive planner standing in when there is none), tells the
+ * {@link DownloadListener} services how downloads go, and hears the runtime's peer events (as a
+ * {@link LanspreadEventListener}) so that sources come and go while downloads run. On activation it
+ * recovers, in the background, the downloads a previous run left.
  */
-@Component(name = DownloadManagerImpl.PID, service = DownloadManager.class)
+@Component(name = DownloadManagerImpl.PID, service = { DownloadManager.class, LanspreadEventListener.class })
 @Designate(ocd = DownloadManagerImpl.Config.class)
-public class DownloadManagerImpl implements DownloadManager {
+public class DownloadManagerImpl implements DownloadManager, LanspreadEventListener {
     static final String PID = "io.lanspread.download";
     private static final Logger LOG = LoggerFactory.getLogger(DownloadManagerImpl.class);
 
     @ObjectClassDefinition(name = "lanspread downloads", description = "How games are downloaded from peers.")
     public @interface Config {
-        @AttributeDefinition(name = "Requests per source", description = "Chunk requests in flight per source.", min = "1")
-        int parallel_per_peer() default 4;
+        @AttributeDefinition(name = "State folder", description = "Where downloads keep their journals (request, manifest, verified chunks) to resume after a restart; read at activation.")
+        String state_dir() default ".lanspread";
 
-        @AttributeDefinition(name = "Attempts per chunk", description = "Tries per chunk, the first included, before the download fails.", min = "1")
-        int max_attempts() default 4;
+        @AttributeDefinition(name = "Chunks per source", description = "Chunk requests in flight per source.", min = "1")
+        int chunks_per_source() default 8;
+
+        @AttributeDefinition(name = "Attempts per chunk", description = "Failed tries of one chunk (wrong bytes or peer errors) before the download fails.", min = "1")
+        int attempts_per_chunk() default 5;
+
+        @AttributeDefinition(name = "Drop a peer after bad chunks", description = "Chunks that do not match the manifest after which a peer is no longer used for the download.", min = "1")
+        int drop_after_bad_chunks() default 3;
+
+        @AttributeDefinition(name = "Set a source aside after failures", description = "Failed requests in a row after which a source is not asked until it is seen again.", min = "1")
+        int drop_after_failures() default 5;
+
+        @AttributeDefinition(name = "Stall (s)", description = "A source that delivered nothing for this long while others deliver has its chunks requested from others too.", min = "1")
+        int stall_seconds() default 2;
+
+        @AttributeDefinition(name = "Waiting timeout (s)", description = "How long a download waits for a source before it is interrupted.", min = "1")
+        int waiting_timeout_seconds() default 120;
 
         @AttributeDefinition(name = "Progress interval (ms)", min = "10")
         long progress_interval_millis() default 500;
 
-        @AttributeDefinition(name = "Drop a source after", description = "Failed chunks in a row after which a source is no longer asked in this download.", min = "1")
-        int drop_after_failures() default 5;
-
-        @AttributeDefinition(name = "Chunk timeout (s)", description = "A chunk request not answered in this time counts as failed.", min = "1")
-        long chunk_timeout_seconds() default 60;
-
-        @AttributeDefinition(name = "Planner", description = "Target filter for the download planner, e.g. (lanspread.planner.name=round-robin).")
+        @AttributeDefinition(name = "Planner", description = "Target filter for the download planner, e.g. (lanspread.planner.name=even).")
         String planner_target() default "(" + DownloadPlanner.NAME_PROPERTY + "=*)";
     }
 
-    private final LocalLibrary library;
-    private final PeerClient client;
-    private final ThreadPoolExecutor workers;
-    private final ScheduledThreadPoolExecutor scheduler;
-    private final DownloadPlanner fallbackPlanner = new LeastLoadedPlanner();
-    private volatile Settings settings;
-
     /**
-     * The highest-ranked planner (or the one pinned by planner.target); read once per decision. Optional,
-     * so that a planner bundle going away never stops the manager and its running downloads: the built-in
-     * least-loaded planner stands in until another planner is registered.
+     * The highest-ranked planner (or the one pinned by planner.target), read at each planning round. Optional:
+     * the built-in adaptive planner stands in while there is none, so running downloads never stop.
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DownloadPlanner planner;
 
+    private final LocalLibrary library;
+    private final PeerDirectory directory;
+    private final StoreFactory stores;
+    private final ThreadPoolExecutor workers;
+    private final ExecutorService control;
+    private final ExecutorService notifierThread;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ListenerNotifier notifier;
+    private final EngineServices services;
+    private volatile EngineSettings settings;
+    private volatile Path stateDir;
+    private ScheduledFuture<?> ticking;
+
     private final Object lock = new Object();
-    private final Map<String, DownloadJob> running = new LinkedHashMap<>();
-    private final Map<String, DownloadJob> runningByGame = new HashMap<>();
-    /** Final statuses of ended downloads, in the order they ended. */
-    private final Map<String, DownloadStatus> ended = new LinkedHashMap<>();
+    /** Every download, in the order it started or was recovered. */
+    private final Map<String, Download> downloads = new LinkedHashMap<>();
     private boolean closed;
 
     @Activate
     public DownloadManagerImpl(@Reference(name = "library") LocalLibrary library,
-            @Reference(name = "client") PeerClient client, Config config) {
-        this.library = library;
-        this.client = client;
-        this.settings = Settings.of(config);
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                threads("lanspread-download-"));
-        this.workers.allowCoreThreadTimeOut(true);
-        this.scheduler = new ScheduledThreadPoolExecutor(1, threads("lanspread-download-timer-"));
-        this.scheduler.setRemoveOnCancelPolicy(true);
-        deleteLeftovers();
+            @Reference(name = "client") PeerClient client, @Reference(name = "directory") PeerDirectory directory,
+            Config config) {
+        this(library, client, directory, config, FileStoreFactory::new);
     }
 
-    /** Lists what a previous run left now (before any download stages), deletes it in the background. */
-    private void deleteLeftovers() {
-        List<Path> leftovers;
-        try {
-            leftovers = TempFolders.leftovers(library.gameDirectory().toAbsolutePath().normalize());
-        } catch (RuntimeException e) {
-            LOG.warn("cannot look for leftovers of a previous run", e);
-            return;
-        }
-        if (leftovers.isEmpty()) {
-            return;
-        }
-        LOG.info("deleting {} leftover(s) of a previous run: {}", leftovers.size(), leftovers);
-        workers.execute(() -> leftovers.forEach(TempFolders::deleteQuietly));
+    /** With another store (tests). */
+    DownloadManagerImpl(LocalLibrary library, PeerClient client, PeerDirectory directory, Config config,
+            BiFunction<Path, LocalLibrary, StoreFactory> storeFactory) {
+        this.library = library;
+        this.directory = directory;
+        this.settings = settings(config);
+        this.stateDir = Path.of(config.state_dir());
+        this.stores = storeFactory.apply(stateDir, library);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads("lanspread-download-worker-"));
+        this.workers.allowCoreThreadTimeOut(true);
+        this.control = Executors.newFixedThreadPool(2, threads("lanspread-download-"));
+        this.notifierThread = Executors.newSingleThreadExecutor(threads("lanspread-download-news-"));
+        this.timer = new ScheduledThreadPoolExecutor(1, threads("lanspread-download-timer-"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.notifier = new ListenerNotifier(notifierThread);
+        this.services = new EngineServices(client, directory, library, stores, new ChunkVerifier(workers), notifier,
+                workers, control, timer, () -> planner, new AdaptivePlanner(), System::nanoTime);
+        scheduleTicks();
+        workers.execute(this::recover); // re-hashes verified chunks: disk work
     }
 
     @Modified
     void modified(Config config) {
-        settings = Settings.of(config); // used by downloads started from now on
+        settings = settings(config); // for downloads started from now on
+        if (!Path.of(config.state_dir()).equals(stateDir)) {
+            LOG.warn("state.dir changes take effect when the download manager restarts");
+        }
+        scheduleTicks();
     }
 
     @Deactivate
     void deactivate() {
-        List<DownloadJob> running;
+        List<Download> all;
         synchronized (lock) {
             closed = true;
-            running = List.copyOf(runningByGame.values());
+            all = new ArrayList<>(downloads.values());
         }
-        running.forEach(DownloadJob::cancel);
-        workers.shutdown();
-        scheduler.shutdownNow();
+        synchronized (this) {
+            if (ticking != null) {
+                ticking.cancel(false);
+            }
+        }
         try {
-            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("download threads still busy after 5 s; interrupting");
+            CompletableFuture.allOf(all.stream().map(Download::stop).toArray(CompletableFuture[]::new))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("downloads did not stop within 5 s", e);
+        }
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("download workers still busy after 10 s; interrupting");
                 workers.shutdownNow();
             }
-            scheduler.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        all.forEach(Download::closeStore); // kept on disk for the next run
+        control.shutdownNow();
+        notifierThread.shutdown();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(DownloadListener listener) {
+        notifier.add(listener);
+    }
+
+    void removeListener(DownloadListener listener) {
+        notifier.remove(listener);
+    }
+
+    private synchronized void scheduleTicks() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+        long every = settings.progressMillis();
+        ticking = timer.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        active().forEach(Download::tick);
+    }
+
+    private void recover() {
+        List<StoreFactory.Recovered> found;
+        try {
+            found = stores.recover();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look for downloads of a previous run", e);
+            return;
+        }
+        for (StoreFactory.Recovered recovered : found) {
+            synchronized (lock) {
+                if (closed) {
+                    recovered.store().ifPresent(s -> s.close());
+                    return;
+                }
+                if (downloads.containsKey(recovered.downloadId()) || activeFor(recovered.request().gameId()).isPresent()) {
+                    LOG.warn("download {} of {} from the previous run is not resumed: the game is being downloaded",
+                            recovered.downloadId(), recovered.request().gameId());
+                    recovered.store().ifPresent(s -> s.close());
+                    continue;
+                }
+                LOG.info("resuming download {} of {} from the previous run", recovered.downloadId(),
+                        recovered.request().gameId());
+                downloads.put(recovered.downloadId(), Download.recover(recovered.downloadId(), recovered.request(),
+                        recovered.store(), services, settings));
+            }
         }
     }
 
     @Override
-    public DownloadStatus start(DownloadRequest request, DownloadListener listener) {
+    public DownloadStatus start(DownloadRequest request) {
         Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(request.game(), "request.game");
-        DownloadListener target = listener != null ? listener : new DownloadListener() {
-        };
-        String gameId = request.game().id();
-        if (request.sources().isEmpty()) {
-            throw new IllegalArgumentException("no sources to download " + gameId + " from");
-        }
-        for (PeerSource source : request.sources()) {
-            if (source == null || source.peerId() == null || source.address() == null) {
-                throw new IllegalArgumentException("incomplete source for " + gameId + ": " + source);
-            }
+        try {
+            library.resolve(request.gameId(), "version.ini");
+        } catch (UnsafePathException e) {
+            throw new IllegalArgumentException("unsafe game id: " + request.gameId(), e);
         }
         String id = UUID.randomUUID().toString();
-        GameStorage storage = GameStorage.plan(library, gameId, id, request.files());
-        DownloadJob job;
+        Download download;
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("the download manager is stopped");
             }
-            if (runningByGame.containsKey(gameId)) {
-                throw new IllegalStateException("game " + gameId + " is already being downloaded");
+            if (activeFor(request.gameId()).isPresent()) {
+                throw new IllegalStateException("game " + request.gameId() + " is already being downloaded");
             }
-            job = new DownloadJob(id, request, settings, storage, library, client, this::currentPlanner, workers,
-                    scheduler, this::ended, target);
-            running.put(id, job);
-            runningByGame.put(gameId, job);
+            try {
+                stores.saveRequest(id, request);
+            } catch (IOException e) {
+                LOG.warn("download {} of {} will not survive a restart: its request cannot be saved", id,
+                        request.gameId(), e);
+            }
+            download = Download.start(id, request, services, settings);
+            downloads.put(id, download);
         }
-        LOG.info("download {} of {} {} from {} source(s) into {} (staged in {})", id, gameId,
-                request.game().version(), request.sources().size(), storage.gameDir(), storage.stagingDir());
-        DownloadStatus initial = job.status();
-        job.start();
-        return initial;
+        LOG.info("download {} of {} {} started", id, request.gameId(),
+                request.version() == null ? "(newest)" : request.version());
+        return download.status();
     }
 
-    /**
-     * Cancels a running download; it has deleted everything it wrote (its staging folder) when this returns
-     * true. An installed copy of the game is left as it was.
-     */
     @Override
     public boolean cancel(String downloadId) {
-        DownloadJob job;
-        synchronized (lock) {
-            job = running.get(downloadId);
+        Download download = get(downloadId);
+        if (download == null || download.status().state().ended()) {
+            return false;
         }
-        return job != null && job.cancel();
+        boolean accepted = await(download.cancel(), false);
+        if (accepted) {
+            await(download.end(), null); // what it wrote is deleted when this returns
+        }
+        return accepted;
+    }
+
+    @Override
+    public boolean resume(String downloadId) {
+        Download download = get(downloadId);
+        return download != null && await(download.resume(), false);
+    }
+
+    @Override
+    public boolean remove(String downloadId) {
+        synchronized (lock) {
+            Download download = downloads.get(downloadId);
+            if (download == null || !download.status().state().ended()) {
+                return false;
+            }
+            downloads.remove(downloadId);
+            return true;
+        }
     }
 
     @Override
     public List<DownloadStatus> downloads() {
-        List<DownloadJob> jobs;
-        List<DownloadStatus> statuses;
+        List<DownloadStatus> statuses = new ArrayList<>();
         synchronized (lock) {
-            jobs = new ArrayList<>(running.values());
-            statuses = new ArrayList<>(jobs.size() + ended.size());
-            statuses.addAll(ended.values());
+            downloads.values().forEach(d -> statuses.add(d.status()));
         }
-        List<DownloadStatus> current = new ArrayList<>(jobs.size());
-        for (DownloadJob job : jobs) {
-            current.add(job.status());
-        }
-        statuses.addAll(0, current);
-        statuses.sort(Comparator.comparing(s -> s.state() != DownloadState.RUNNING)); // one may end meanwhile
+        statuses.sort(Comparator.comparingInt(DownloadManagerImpl::rank)); // stable: start order within a rank
         return statuses;
+    }
+
+    private static int rank(DownloadStatus status) {
+        DownloadState state = status.state();
+        return state == DownloadState.RUNNING || state == DownloadState.WAITING ? 0
+                : state == DownloadState.INTERRUPTED ? 1 : 2;
     }
 
     @Override
     public Optional<DownloadStatus> download(String downloadId) {
-        DownloadJob job;
-        synchronized (lock) {
-            job = running.get(downloadId);
-            if (job == null) {
-                return Optional.ofNullable(ended.get(downloadId));
-            }
-        }
-        return Optional.of(job.status());
+        return Optional.ofNullable(get(downloadId)).map(Download::status);
     }
 
-    /** The job of a running download; empty once it ended. */
-    Optional<DownloadJob> runningJob(String downloadId) {
-        synchronized (lock) {
-            return Optional.ofNullable(running.get(downloadId));
+    // --- peer events (the runtime's whiteboard); each download handles them on its own executor
+
+    @Override
+    public void onEvent(LanspreadEvent event) {
+        if (event instanceof LanspreadEvent.PeerLost lost) {
+            active().forEach(d -> d.peerLost(lost.peerId()));
+        } else if (event instanceof LanspreadEvent.PeerDiscovered discovered) {
+            active().forEach(d -> d.peerListed(discovered.peer()));
+        } else if (event instanceof LanspreadEvent.GameListUpdated updated) {
+            Optional<PeerInfo> known = directory.peer(updated.peerId());
+            known.ifPresent(peer -> {
+                PeerInfo listing = new PeerInfo(peer.peerId(), peer.name(), peer.address(), peer.lastSeen(), updated.games());
+                active().forEach(d -> d.peerListed(listing));
+            });
         }
     }
 
-    private DownloadPlanner currentPlanner() {
-        DownloadPlanner current = planner;
-        return current != null ? current : fallbackPlanner;
+    // --- internals
+
+    private Download get(String downloadId) {
+        synchronized (lock) {
+            return downloads.get(downloadId);
+        }
     }
 
-    private void ended(DownloadJob job, DownloadStatus last) {
+    private List<Download> active() {
         synchronized (lock) {
-            runningByGame.remove(job.gameId(), job);
-            if (running.remove(job.id(), job)) {
-                ended.put(job.id(), last);
-            }
+            return downloads.values().stream().filter(d -> !d.status().state().ended()).toList();
         }
+    }
+
+    /** Holding the lock. */
+    private Optional<Download> activeFor(String gameId) {
+        return downloads.values().stream()
+                .filter(d -> d.gameId().equals(gameId) && !d.status().state().ended() && !d.end().isDone())
+                .findFirst();
+    }
+
+    private static <T> T await(CompletableFuture<T> future, T otherwise) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return otherwise;
+        } catch (Exception e) {
+            LOG.warn("download manager call did not complete", e);
+            return otherwise;
+        }
+    }
+
+    private static EngineSettings settings(Config config) {
+        return new EngineSettings(config.chunks_per_source(), config.attempts_per_chunk(),
+                config.drop_after_bad_chunks(), config.drop_after_failures(), config.stall_seconds() * 1000L,
+                config.waiting_timeout_seconds() * 1000L, config.progress_interval_millis());
     }
 
     private static ThreadFactory threads(String prefix) {

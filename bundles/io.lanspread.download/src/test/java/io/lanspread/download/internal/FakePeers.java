@@ -1,13 +1,11 @@
 package io.lanspread.download.internal;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,10 +14,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongPredicate;
 
-import io.lanspread.api.download.PeerSource;
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
@@ -27,82 +26,113 @@ import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
 
 /**
- * An in-process PeerClient: every fake peer serves real files from its own "remote" game directory on a
- * fixture thread, with the real SHA-256. Knobs make a peer fail, corrupt, delay, hang or vanish.
+ * An in-memory PeerClient: each fake peer serves a {@link FakeGame}'s bytes, on a fixture thread. Knobs make a
+ * peer slow, failing, hanging, lying (other bytes than its manifest says), protocol-1 only, or report a
+ * changed file. Every chunk request is logged so that tests count requests per chunk.
  */
 final class FakePeers implements PeerClient, AutoCloseable {
 
-    enum Outcome {
-        OK, FAILED, CORRUPT, VANISHED
-    }
-
-    record Served(String peerId, String gameId, String path, long offset, Outcome outcome) {
+    record Call(String peerId, String path, long offset) {
     }
 
     static final class Peer {
         final String id;
         final InetSocketAddress address;
-        final Path gameDirectory;
+        volatile FakeGame game;
+        /** The manifest it hands out; by default the true one of its game. */
+        volatile GameManifest manifest;
+        volatile boolean protocol1;
         volatile boolean failAll;
-        volatile boolean corruptAll;
         volatile boolean hang;
         volatile long delayMillis;
-        /** After this many good chunks the peer is gone: every later request fails as unreachable. */
-        volatile int vanishAfter = -1;
-        final AtomicInteger good = new AtomicInteger();
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicInteger maxInFlight = new AtomicInteger();
+        /** Chunks (by offset within a file) served with wrong bytes under a true manifest. */
+        volatile LongPredicate corrupt = offset -> false;
+        volatile String corruptPath;
+        final Set<String> changedFiles = ConcurrentHashMap.newKeySet();
+        /** After this many answers, answers wait for {@link #release}. */
+        volatile int pauseAfter = -1;
+        volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+        final AtomicInteger answered = new AtomicInteger();
 
-        Peer(String id, InetSocketAddress address, Path gameDirectory) {
+        Peer(String id, InetSocketAddress address, FakeGame game) {
             this.id = id;
             this.address = address;
-            this.gameDirectory = gameDirectory;
+            this.game = game;
+            this.manifest = game.manifest();
         }
 
-        PeerSource source() {
-            return new PeerSource(id, address);
+        void serve(FakeGame newGame) {
+            game = newGame;
+            manifest = newGame.manifest();
+        }
+
+        void pauseAfter(int answers) {
+            gate = new CompletableFuture<>();
+            pauseAfter = answers;
+        }
+
+        void release() {
+            pauseAfter = -1;
+            gate.complete(null);
         }
     }
 
-    private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(3);
+    private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(4);
     private final Map<InetSocketAddress, Peer> peers = new ConcurrentHashMap<>();
-    final List<Served> log = new CopyOnWriteArrayList<>();
-    final AtomicInteger requests = new AtomicInteger();
-    final AtomicInteger pending = new AtomicInteger();
+    final List<Call> calls = new CopyOnWriteArrayList<>();
 
-    Peer add(String id, Path gameDirectory) {
-        Peer peer = new Peer(id, new InetSocketAddress("127.0.0.1", 42000 + peers.size()), gameDirectory);
+    Peer add(String id, String host, FakeGame game) {
+        Peer peer = new Peer(id, new InetSocketAddress(host, 42000 + peers.size()), game);
         peers.put(peer.address, peer);
         return peer;
     }
 
-    List<PeerSource> sources() {
-        return peers.values().stream().map(Peer::source).sorted((a, b) -> a.peerId().compareTo(b.peerId())).toList();
+    long calls(String path, long offset) {
+        return calls.stream().filter(c -> c.path().equals(path) && c.offset() == offset).count();
     }
 
-    List<Served> served(String peerId, Outcome outcome) {
-        return log.stream().filter(s -> s.peerId().equals(peerId) && s.outcome() == outcome).toList();
+    long calls(String peerId) {
+        return calls.stream().filter(c -> c.peerId().equals(peerId)).count();
+    }
+
+    @Override
+    public CompletionStage<GameManifest> manifest(InetSocketAddress address, String gameId) {
+        Peer peer = peers.get(address);
+        CompletableFuture<GameManifest> answer = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (peer == null || peer.failAll) {
+                answer.completeExceptionally(new PeerRequestException(Reason.UNREACHABLE, "no peer at " + address));
+            } else if (peer.protocol1) {
+                answer.completeExceptionally(new PeerRequestException(Reason.PROTOCOL, "protocol 1 only"));
+            } else if (!peer.game.id.equals(gameId)) {
+                answer.completeExceptionally(new PeerRequestException(Reason.GAME_NOT_FOUND, gameId));
+            } else {
+                answer.complete(peer.manifest);
+            }
+        });
+        return answer;
     }
 
     @Override
     public CompletionStage<ChunkData> getChunk(InetSocketAddress address, String gameId, String path, long offset,
             int length) {
-        requests.incrementAndGet();
-        CompletableFuture<ChunkData> answer = new CompletableFuture<>();
         Peer peer = peers.get(address);
+        CompletableFuture<ChunkData> answer = new CompletableFuture<>();
         if (peer == null) {
             answer.completeExceptionally(new PeerRequestException(Reason.UNREACHABLE, "no peer at " + address));
             return answer;
         }
-        int now = peer.inFlight.incrementAndGet();
-        peer.maxInFlight.accumulateAndGet(now, Math::max);
-        pending.incrementAndGet();
+        calls.add(new Call(peer.id, path, offset));
         Runnable serve = () -> {
-            try {
-                serve(peer, gameId, path, offset, length, answer);
-            } finally {
-                pending.decrementAndGet();
+            if (peer.hang) {
+                return;
             }
+            int pauseAfter = peer.pauseAfter;
+            if (pauseAfter >= 0 && peer.answered.get() >= pauseAfter) {
+                peer.gate.thenRunAsync(() -> answer(peer, gameId, path, offset, length, answer), executor);
+                return;
+            }
+            answer(peer, gameId, path, offset, length, answer);
         };
         if (peer.delayMillis > 0) {
             executor.schedule(serve, peer.delayMillis, TimeUnit.MILLISECONDS);
@@ -112,43 +142,27 @@ final class FakePeers implements PeerClient, AutoCloseable {
         return answer;
     }
 
-    private void serve(Peer peer, String gameId, String path, long offset, int length, CompletableFuture<ChunkData> answer) {
-        if (peer.hang) {
-            return; // never answers and keeps counting as in flight
-        }
-        peer.inFlight.decrementAndGet();
-        if (peer.vanishAfter >= 0 && peer.good.get() >= peer.vanishAfter) {
-            log.add(new Served(peer.id, gameId, path, offset, Outcome.VANISHED));
-            answer.completeExceptionally(new PeerRequestException(Reason.UNREACHABLE, peer.id + " is gone"));
-            return;
-        }
+    private void answer(Peer peer, String gameId, String path, long offset, int length, CompletableFuture<ChunkData> answer) {
+        peer.answered.incrementAndGet();
         if (peer.failAll) {
-            log.add(new Served(peer.id, gameId, path, offset, Outcome.FAILED));
-            answer.completeExceptionally(new PeerRequestException(Reason.SERVER_ERROR, peer.id + " fails on purpose"));
+            answer.completeExceptionally(new PeerRequestException(Reason.SERVER_ERROR, "fails on purpose"));
             return;
         }
-        ByteBuffer data = ByteBuffer.allocate(length);
-        try (FileChannel ch = FileChannel.open(peer.gameDirectory.resolve(gameId).resolve(path), StandardOpenOption.READ)) {
-            while (data.hasRemaining()) {
-                if (ch.read(data, offset + data.position()) < 0) {
-                    answer.completeExceptionally(new PeerRequestException(Reason.FILE_NOT_FOUND, "range outside " + path));
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            answer.completeExceptionally(new PeerRequestException(Reason.FILE_NOT_FOUND, path + ": " + e));
+        if (peer.changedFiles.contains(path)) {
+            answer.completeExceptionally(new PeerRequestException(Reason.FILE_CHANGED, path + " changed"));
             return;
         }
-        data.flip();
-        String sha256 = Hashes.sha256(data);
-        if (peer.corruptAll) {
-            data.put(length / 2, (byte) (data.get(length / 2) ^ 0x5a));
-            log.add(new Served(peer.id, gameId, path, offset, Outcome.CORRUPT));
-        } else {
-            peer.good.incrementAndGet();
-            log.add(new Served(peer.id, gameId, path, offset, Outcome.OK));
+        byte[] file = peer.game.files.get(path);
+        if (!peer.game.id.equals(gameId) || file == null || offset + length > file.length) {
+            answer.completeExceptionally(new PeerRequestException(Reason.FILE_NOT_FOUND, path));
+            return;
         }
-        answer.complete(new ChunkData(path, offset, data.asReadOnlyBuffer(), sha256));
+        byte[] bytes = new byte[length];
+        System.arraycopy(file, (int) offset, bytes, 0, length);
+        if (path.equals(peer.corruptPath) && peer.corrupt.test(offset)) {
+            bytes[length / 2] ^= 0x33;
+        }
+        answer.complete(new ChunkData(path, offset, ByteBuffer.wrap(bytes).asReadOnlyBuffer(), null));
     }
 
     @Override
@@ -173,7 +187,6 @@ final class FakePeers implements PeerClient, AutoCloseable {
 
     @Override
     public void disconnect(InetSocketAddress peer) {
-        // no connections to forget
     }
 
     @Override
@@ -188,7 +201,7 @@ final class FakePeers implements PeerClient, AutoCloseable {
 
     @Override
     public CompletionStage<Long> getFile(InetSocketAddress peer, String gameId, String path, Path target) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("whole-file downloads are not used"));
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("not used by downloads"));
     }
 
     @Override

@@ -1,74 +1,47 @@
 package io.lanspread.download.internal;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import io.lanspread.api.download.DownloadListener;
 import io.lanspread.api.download.DownloadStatus;
 
-/** Records every call; the end future completes with the final status. */
+/** Records every call, in order. */
 class RecordingListener implements DownloadListener {
-    final List<DownloadStatus> begins = new CopyOnWriteArrayList<>();
-    final List<DownloadStatus> progress = new CopyOnWriteArrayList<>();
-    final List<DownloadStatus> finished = new CopyOnWriteArrayList<>();
-    final List<DownloadStatus> failed = new CopyOnWriteArrayList<>();
-    final List<DownloadStatus> cancelled = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
-    final CompletableFuture<DownloadStatus> end = new CompletableFuture<>();
-    final CompletableFuture<DownloadStatus> firstBytes = new CompletableFuture<>();
-    private final Consumer<DownloadStatus> onProgress;
+    final List<DownloadStatus> statuses = new CopyOnWriteArrayList<>();
 
-    RecordingListener() {
-        this(status -> {
-        });
+    private void record(String call, DownloadStatus status) {
+        calls.add(call + ":" + status.id() + ":" + status.state());
+        statuses.add(status);
     }
 
-    RecordingListener(Consumer<DownloadStatus> onProgress) {
-        this.onProgress = onProgress;
-    }
-
-    DownloadStatus awaitEnd() throws Exception {
-        return end.get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+    long count(String call, String id) {
+        return calls.stream().filter(c -> c.startsWith(call + ":" + id + ":")).count();
     }
 
     @Override
     public void begin(DownloadStatus status) {
-        calls.add("begin");
-        begins.add(status);
+        record("begin", status);
     }
 
     @Override
     public void progress(DownloadStatus status) {
-        calls.add("progress");
-        progress.add(status);
-        onProgress.accept(status);
-        if (status.downloadedBytes() > 0) {
-            firstBytes.complete(status);
-        }
+        record("progress", status);
     }
 
     @Override
     public void finished(DownloadStatus status) {
-        calls.add("finished");
-        finished.add(status);
-        end.complete(status);
+        record("finished", status);
     }
 
     @Override
     public void failed(DownloadStatus status) {
-        calls.add("failed");
-        failed.add(status);
-        end.complete(status);
+        record("failed", status);
     }
 
     @Override
     public void cancelled(DownloadStatus status) {
-        calls.add("cancelled");
-        cancelled.add(status);
-        end.complete(status);
+        record("cancelled", status);
     }
 }

@@ -4,59 +4,245 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import io.lanspread.api.download.Chunk;
-import io.lanspread.api.download.PeerSource;
-import io.lanspread.api.download.SourceLoad;
+import io.lanspread.api.download.PlannedRequest;
+import io.lanspread.api.download.PlannerSession;
+import io.lanspread.api.download.PlanningContext;
+import io.lanspread.api.download.SourceView;
 
 class PlannersTest {
-    private static final Chunk CHUNK = new Chunk("bin/game.bin", 0, 512 * 1024);
 
-    private static SourceLoad load(String id, long inFlight, long done, int failures) {
-        return new SourceLoad(new PeerSource(id, new InetSocketAddress("127.0.0.1", 1)), inFlight, done, failures);
-    }
+    @Test
+    void evenGivesEachSourceItsStripeInFileOrder() {
+        Context context = new Context(10);
+        Src a = context.add("a");
+        Src b = context.add("b");
+        PlannerSession session = new EvenPlanner().open(context);
 
-    private static Optional<String> pick(LeastLoadedPlanner planner, List<SourceLoad> loads, Set<String> excluded) {
-        return planner.pick(CHUNK, loads, excluded).map(PeerSource::peerId);
+        assertThat(chunks(session.next(a, 3))).containsExactly(0, 2, 4);
+        assertThat(chunks(session.next(b, 8))).containsExactly(1, 3, 5, 7, 9);
     }
 
     @Test
-    void leastLoadedPicksFewestBytesInFlightThenMostDoneThenFewestFailuresThenId() {
-        LeastLoadedPlanner planner = new LeastLoadedPlanner();
-        assertThat(planner.name()).isEqualTo("least-loaded");
-        assertThat(pick(planner, List.of(load("a", 1000, 0, 0), load("b", 10, 0, 0)), Set.of())).contains("b");
-        assertThat(pick(planner, List.of(load("a", 10, 5, 0), load("b", 10, 50, 0)), Set.of())).contains("b");
-        assertThat(pick(planner, List.of(load("a", 10, 50, 3), load("b", 10, 50, 1)), Set.of())).contains("b");
-        assertThat(pick(planner, List.of(load("b", 0, 0, 0), load("a", 0, 0, 0)), Set.of())).contains("a");
+    void aNewSessionSkipsWhatIsDoneOrInFlight() {
+        Context context = new Context(6);
+        Src a = context.add("a");
+        context.done.set(0);
+        context.inFlight[1] = 1;
+        assertThat(chunks(new EvenPlanner().open(context).next(a, 8))).containsExactly(2, 3, 4, 5);
+        assertThat(chunks(new AdaptivePlanner().open(context).next(a, 8))).containsExactly(2, 3, 4, 5);
     }
 
     @Test
-    void leastLoadedHonoursExclusions() {
-        LeastLoadedPlanner planner = new LeastLoadedPlanner();
-        List<SourceLoad> loads = List.of(load("a", 0, 0, 0), load("b", 100, 0, 0));
-        assertThat(pick(planner, loads, Set.of("a"))).contains("b");
-        assertThat(pick(planner, loads, Set.of("a", "b"))).isEmpty();
-        assertThat(pick(planner, List.of(), Set.of())).isEmpty();
+    void adaptiveTakesTheNextOpenChunksAndGroupsConsecutiveOnes() {
+        Context context = new Context(10);
+        Src a = context.add("a");
+        List<PlannedRequest> requests = new AdaptivePlanner().open(context).next(a, 4);
+        assertThat(requests).containsExactly(new PlannedRequest("a", List.of(0, 1, 2, 3)));
     }
 
     @Test
-    void roundRobinTakesTurnsAndSkipsExcluded() {
-        RoundRobinPlanner planner = new RoundRobinPlanner();
-        assertThat(planner.name()).isEqualTo("round-robin");
-        List<SourceLoad> loads = List.of(load("c", 0, 0, 0), load("a", 900, 0, 0), load("b", 0, 0, 0));
-        List<String> picks = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            picks.add(planner.pick(CHUNK, loads, Set.of()).orElseThrow().peerId());
+    void adaptiveCapsASlowSourceByItsThroughput() {
+        Context context = new Context(100);
+        Src fast = context.add("fast");
+        Src slow = context.add("slow");
+        fast.bps = 100_000_000;
+        slow.bps = 10_000_000;
+        slow.inFlight = 1;
+        PlannerSession session = new AdaptivePlanner().open(context);
+
+        assertThat(chunks(session.next(slow, 7))).hasSize(1); // 8 x 1/10, at least 2 in flight
+        assertThat(chunks(session.next(fast, 8))).hasSize(8);
+    }
+
+    @Test
+    void theEndgameCopiesTheSlowestSourcesLateChunksFirst() {
+        Context context = new Context(6);
+        Src fast = context.add("fast");
+        Src medium = context.add("medium");
+        Src slow = context.add("slow");
+        PlannerSession session = new AdaptivePlanner().open(context);
+        context.asked(session, medium, 0, 1, 2);
+        context.asked(session, slow, 3, 4, 5);
+        fast.bps = 100_000_000;
+        medium.bps = 60_000_000;
+        slow.bps = 1_000_000;
+        medium.idle = 1;
+        slow.idle = 500;
+
+        assertThat(chunks(session.next(fast, 2))).containsExactly(3, 4);
+    }
+
+    @Test
+    void theEndgameLeavesEqualLinksAlone() {
+        Context context = new Context(4);
+        Src a = context.add("a");
+        Src b = context.add("b");
+        PlannerSession session = new AdaptivePlanner().open(context);
+        context.asked(session, b, 0, 1, 2, 3);
+        a.bps = 50_000_000;
+        b.bps = 50_000_000;
+        b.idle = 5;
+        assertThat(session.next(a, 8)).isEmpty();
+
+        b.idle = 2_000; // gone quiet: worth a copy
+        assertThat(chunks(session.next(a, 8))).containsExactly(0, 1, 2, 3);
+    }
+
+    private static List<Integer> chunks(List<PlannedRequest> requests) {
+        return requests.stream().flatMap(r -> r.chunks().stream()).toList();
+    }
+
+    static final class Src implements SourceView {
+        final String id;
+        long bps;
+        long idle;
+        int inFlight;
+
+        Src(String id) {
+            this.id = id;
         }
-        assertThat(picks).containsExactly("a", "b", "c", "a", "b", "c");
-        for (int i = 0; i < 4; i++) {
-            assertThat(planner.pick(CHUNK, loads, Set.of("b")).orElseThrow().peerId()).isNotEqualTo("b");
+
+        @Override
+        public String peerId() {
+            return id;
         }
-        assertThat(planner.pick(CHUNK, loads, Set.of("a", "b", "c"))).isEmpty();
+
+        @Override
+        public InetSocketAddress address() {
+            return new InetSocketAddress("127.0.0.1", 1);
+        }
+
+        @Override
+        public boolean has(int index) {
+            return true;
+        }
+
+        @Override
+        public boolean complete() {
+            return true;
+        }
+
+        @Override
+        public int inFlight() {
+            return inFlight;
+        }
+
+        @Override
+        public int capacity() {
+            return 8;
+        }
+
+        @Override
+        public long bytesPerSecond() {
+            return bps;
+        }
+
+        @Override
+        public long deliveredBytes() {
+            return 0;
+        }
+
+        @Override
+        public int failures() {
+            return 0;
+        }
+
+        @Override
+        public int badChunks() {
+            return 0;
+        }
+
+        @Override
+        public long idleMillis() {
+            return idle;
+        }
+    }
+
+    static final class Context implements PlanningContext {
+        final int count;
+        final BitSet done = new BitSet();
+        final int[] inFlight;
+        final List<Src> sources = new ArrayList<>();
+
+        Context(int count) {
+            this.count = count;
+            this.inFlight = new int[count];
+        }
+
+        Src add(String id) {
+            Src src = new Src(id);
+            sources.add(src);
+            return src;
+        }
+
+        /** The session planned these chunks for {@code source} and the engine sent them. */
+        void asked(PlannerSession session, Src source, int... chunks) {
+            for (int c : chunks) {
+                assertThat(chunks(session.next(source, 1))).containsExactly(c);
+                inFlight[c]++;
+                source.inFlight++;
+            }
+        }
+
+        @Override
+        public String downloadId() {
+            return "d";
+        }
+
+        @Override
+        public String gameId() {
+            return "g";
+        }
+
+        @Override
+        public int chunkCount() {
+            return count;
+        }
+
+        @Override
+        public Chunk chunk(int index) {
+            return new Chunk(index, "file", index * 524_288L, 524_288);
+        }
+
+        @Override
+        public boolean isDone(int index) {
+            return done.get(index);
+        }
+
+        @Override
+        public int inFlight(int index) {
+            return inFlight[index];
+        }
+
+        @Override
+        public int unrequested() {
+            int open = 0;
+            for (int i = 0; i < count; i++) {
+                open += !done.get(i) && inFlight[i] == 0 ? 1 : 0;
+            }
+            return open;
+        }
+
+        @Override
+        public int remaining() {
+            return count - done.cardinality();
+        }
+
+        @Override
+        public List<SourceView> sources() {
+            return List.copyOf(sources);
+        }
+
+        @Override
+        public Optional<SourceView> source(String peerId) {
+            return sources.stream().filter(s -> s.id.equals(peerId)).map(SourceView.class::cast).findFirst();
+        }
     }
 }

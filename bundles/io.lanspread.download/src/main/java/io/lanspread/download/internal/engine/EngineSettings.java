@@ -1,0 +1,26 @@
+package io.lanspread.download.internal.engine;
+
+/**
+ * The manager's configuration as one download uses it; fixed when the download starts.
+ *
+ * @param chunksPerSource      chunk requests in flight per source
+ * @param attemptsPerChunk     failed tries of one chunk (wrong bytes or peer errors) before the download fails
+ * @param dropAfterBadChunks   chunks with wrong bytes after which a peer is dropped from the download
+ * @param dropAfterFailures    failed requests in a row after which a source is set aside until seen again
+ * @param stallMillis          a source that delivered nothing for this long while others deliver has its
+ *                             chunks requested from others too
+ * @param waitingTimeoutMillis how long a download waits for a source before it is INTERRUPTED
+ * @param progressMillis       progress interval
+ */
+public record EngineSettings(int chunksPerSource, int attemptsPerChunk, int dropAfterBadChunks, int dropAfterFailures,
+        long stallMillis, long waitingTimeoutMillis, long progressMillis) {
+    public EngineSettings {
+        chunksPerSource = Math.max(1, chunksPerSource);
+        attemptsPerChunk = Math.max(1, attemptsPerChunk);
+        dropAfterBadChunks = Math.max(1, dropAfterBadChunks);
+        dropAfterFailures = Math.max(1, dropAfterFailures);
+        stallMillis = Math.max(1, stallMillis);
+        waitingTimeoutMillis = Math.max(1, waitingTimeoutMillis);
+        progressMillis = Math.max(10, progressMillis);
+    }
+}

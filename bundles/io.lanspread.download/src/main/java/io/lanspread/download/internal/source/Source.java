@@ -1,0 +1,202 @@
+package io.lanspread.download.internal.source;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+import io.lanspread.api.download.SourceView;
+import io.lanspread.api.game.GameManifest;
+import io.lanspread.api.peer.PeerInfo;
+
+/**
+ * One peer serving one download: the files it may serve (where its manifest agrees with the chosen one,
+ * minus files it reported changed), the chunks it sent wrong bytes for, its requests in flight and its live
+ * figures. Confined to the download's serial executor.
+ */
+public final class Source implements SourceView {
+    private final PeerInfo peer;
+    private final GameManifest manifest;
+    private final FileIndex files;
+    private final BitSet servedFiles;
+    private final BitSet withChunks;
+    private final BitSet refusedChunks = new BitSet();
+    private final int capacity;
+    private final LongSupplier nanoClock;
+    private final Throughput throughput;
+    /** Chunk index -> when it was requested (nanos), in request order. */
+    private final Map<Integer, Long> requests = new LinkedHashMap<>();
+    private long delivered;
+    private long lastDeliveryNanos = -1;
+    private int failures;
+    private int failuresInARow;
+    private int badChunks;
+    private boolean stalled;
+
+    public Source(PeerInfo peer, GameManifest manifest, FileIndex files, int capacity, LongSupplier nanoClock) {
+        this.peer = peer;
+        this.manifest = manifest;
+        this.files = files;
+        this.servedFiles = files.agreedFiles(manifest);
+        this.withChunks = files.filesWithChunks();
+        this.capacity = capacity;
+        this.nanoClock = nanoClock;
+        this.throughput = new Throughput(nanoClock);
+    }
+
+    public PeerInfo peer() {
+        return peer;
+    }
+
+    public String name() {
+        return peer.name() == null || peer.name().isEmpty() ? peer.peerId() : peer.name();
+    }
+
+    public InetAddress host() {
+        return peer.address().getAddress();
+    }
+
+    public GameManifest manifest() {
+        return manifest;
+    }
+
+    /** Whether it may serve at least one file that has chunks. */
+    public boolean servesAnything() {
+        return servedFiles.intersects(withChunks);
+    }
+
+    @Override
+    public String peerId() {
+        return peer.peerId();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return peer.address();
+    }
+
+    @Override
+    public boolean has(int index) {
+        return servedFiles.get(files.fileOf(index)) && !refusedChunks.get(index);
+    }
+
+    @Override
+    public boolean complete() {
+        BitSet missing = (BitSet) withChunks.clone();
+        missing.andNot(servedFiles);
+        return missing.isEmpty() && refusedChunks.isEmpty();
+    }
+
+    @Override
+    public int inFlight() {
+        return requests.size();
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    public int room() {
+        return stalled ? 0 : Math.max(0, capacity - requests.size());
+    }
+
+    @Override
+    public long bytesPerSecond() {
+        return throughput.bytesPerSecond();
+    }
+
+    @Override
+    public long deliveredBytes() {
+        return delivered;
+    }
+
+    @Override
+    public int failures() {
+        return failures;
+    }
+
+    @Override
+    public int badChunks() {
+        return badChunks;
+    }
+
+    @Override
+    public long idleMillis() {
+        long since = lastDeliveryNanos;
+        if (!requests.isEmpty()) {
+            since = Math.max(since, requests.values().iterator().next());
+        }
+        return since < 0 ? 0 : (nanoClock.getAsLong() - since) / 1_000_000L;
+    }
+
+    /** Nanos of its last verified delivery, or -1. */
+    public long lastDeliveryNanos() {
+        return lastDeliveryNanos;
+    }
+
+    public boolean stalled() {
+        return stalled;
+    }
+
+    public void stalled(boolean stalled) {
+        this.stalled = stalled;
+    }
+
+    // --- requests
+
+    public boolean isRequested(int index) {
+        return requests.containsKey(index);
+    }
+
+    public void requested(int index) {
+        requests.put(index, nanoClock.getAsLong());
+    }
+
+    /** Ends a request; false when it was not (or no longer) in flight, so its answer is to be dropped. */
+    public boolean endRequest(int index) {
+        return requests.remove(index) != null;
+    }
+
+    /** The chunks in flight, in request order (a copy). */
+    public Set<Integer> requests() {
+        return Set.copyOf(requests.keySet());
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    // --- outcomes
+
+    public void delivered(int bytes) {
+        delivered += bytes;
+        throughput.add(bytes);
+        lastDeliveryNanos = nanoClock.getAsLong();
+        failuresInARow = 0;
+    }
+
+    public void failed() {
+        failures++;
+        failuresInARow++;
+    }
+
+    public int failuresInARow() {
+        return failuresInARow;
+    }
+
+    /** Its bytes for chunk {@code index} did not match the manifest: it is not asked for that chunk again. */
+    public void badChunk(int index) {
+        badChunks++;
+        failures++;
+        refusedChunks.set(index);
+    }
+
+    /** Its copy of a file changed since its manifest: it is not asked for that file again. */
+    public void fileChanged(int file) {
+        servedFiles.clear(file);
+    }
+}

@@ -1,0 +1,195 @@
+package io.lanspread.download.internal.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import io.lanspread.api.download.Chunk;
+import io.lanspread.api.download.DownloadRequest;
+import io.lanspread.api.game.GameManifest;
+
+/**
+ * A download's staging folder and journal, made by {@link FileStoreFactory}. Each written chunk is forced to
+ * disk (fdatasync of its file) before its index is appended to the journal's log; chunks in different
+ * ranges are written concurrently without a shared lock.
+ */
+final class FileDownloadStore implements DownloadStore {
+    private final FileStoreFactory factory;
+    private final Journal journal;
+    private final DownloadRequest request;
+    private final ChunkLayout layout;
+    private final StagingFolder staging;
+    private final MarkLog marks;
+    /** Guarded by itself. */
+    private final BitSet done;
+    private final AtomicLong reused = new AtomicLong();
+    private volatile boolean closed;
+
+    FileDownloadStore(FileStoreFactory factory, Journal journal, DownloadRequest request, ChunkLayout layout,
+            StagingFolder staging, MarkLog marks, BitSet done) {
+        this.factory = factory;
+        this.journal = journal;
+        this.request = request;
+        this.layout = layout;
+        this.staging = staging;
+        this.marks = marks;
+        this.done = (BitSet) done.clone();
+    }
+
+    @Override
+    public String downloadId() {
+        return journal.downloadId();
+    }
+
+    DownloadRequest request() {
+        return request;
+    }
+
+    @Override
+    public GameManifest manifest() {
+        return layout.manifest();
+    }
+
+    @Override
+    public ChunkLayout layout() {
+        return layout;
+    }
+
+    StagingFolder staging() {
+        return staging;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public BitSet done() {
+        synchronized (done) {
+            return (BitSet) done.clone();
+        }
+    }
+
+    boolean isDone(int index) {
+        synchronized (done) {
+            return done.get(index);
+        }
+    }
+
+    boolean complete() {
+        synchronized (done) {
+            return done.cardinality() == layout.chunkCount();
+        }
+    }
+
+    @Override
+    public long reusedBytes() {
+        return reused.get();
+    }
+
+    @Override
+    public void write(Chunk chunk, ByteBuffer data) throws IOException {
+        checkOpen();
+        if (isDone(chunk.index())) {
+            return; // a second copy (endgame) or a reused chunk: the file may be a link, never write into it
+        }
+        StagedFile file = writeUnforced(chunk, data);
+        try {
+            file.force();
+        } catch (IOException e) {
+            throw DiskErrors.writeFailed(chunk.path() + " of " + layout.manifest().gameId(), staging.root(), e);
+        }
+        markDurable(new int[] { chunk.index() }, false);
+    }
+
+    /** Writes a chunk's bytes without forcing them; the caller forces the file before {@link #markDurable}. */
+    StagedFile writeUnforced(Chunk chunk, ByteBuffer data) throws IOException {
+        Objects.checkIndex(chunk.index(), layout.chunkCount());
+        if (!chunk.equals(layout.chunk(chunk.index()))) {
+            throw new IllegalArgumentException("chunk " + chunk + " is not chunk " + layout.chunk(chunk.index()));
+        }
+        if (data.remaining() != chunk.length()) {
+            throw new IllegalArgumentException(data.remaining() + " bytes for " + chunk);
+        }
+        StagedFile file = staging.file(layout.fileIndexOf(chunk.index()));
+        try {
+            file.write(chunk.offset(), data);
+        } catch (IOException e) {
+            throw DiskErrors.writeFailed(chunk.path() + " of " + layout.manifest().gameId(), staging.root(), e);
+        }
+        return file;
+    }
+
+    /** Marks chunks whose bytes are durable; returns the bytes newly marked. */
+    long markDurable(int[] indices, boolean fromReuse) throws IOException {
+        if (indices.length == 0) {
+            return 0;
+        }
+        checkOpen();
+        marks.append(indices);
+        long bytes = 0;
+        synchronized (done) {
+            for (int index : indices) {
+                if (!done.get(index)) {
+                    done.set(index);
+                    bytes += layout.chunk(index).length();
+                }
+            }
+        }
+        if (fromReuse) {
+            reused.addAndGet(bytes);
+        }
+        return bytes;
+    }
+
+    @Override
+    public long reuse(List<LocalCopy> copies, BooleanSupplier cancelled) throws IOException {
+        checkOpen();
+        return new LocalReuse(this).run(copies, cancelled);
+    }
+
+    @Override
+    public void install() throws IOException {
+        checkOpen();
+        if (!complete()) {
+            throw new IllegalStateException("download " + downloadId() + " is not complete: "
+                    + (layout.chunkCount() - done().cardinality()) + " chunks missing");
+        }
+        factory.install(this);
+        closed = true;
+        marks.close();
+    }
+
+    @Override
+    public void discard() {
+        close();
+        factory.discarded(this);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        staging.close();
+        marks.close();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the store of download " + downloadId() + " is closed");
+        }
+    }
+
+    Path stagingRoot() {
+        return staging.root();
+    }
+
+    @Override
+    public String toString() {
+        return "DownloadStore[" + downloadId() + ", " + layout.manifest().gameId() + " " + layout.manifest().version() + "]";
+    }
+}
