@@ -29,7 +29,8 @@ record LaunchOptions(
                              [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--no-mdns] [--console] [--help]
 
               --games DIR        game library (default ./games, created when missing)
-              --state DIR        peer state: identity, framework cache (default ./.lanspread)
+              --state DIR        peer state: identity, manifest cache, downloads to resume, framework cache
+                                 (default ./.lanspread)
               --name NAME        name shown to other peers (default: host name)
               --port UDP_PORT    QUIC listen port (default 42420; 0 = any free port)
               --http-port PORT   HTTP API port on 127.0.0.1 (default 42421; 0 = any free port)

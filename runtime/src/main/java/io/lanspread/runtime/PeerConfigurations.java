@@ -11,6 +11,7 @@ import java.util.Map;
 final class PeerConfigurations {
 
     static final String CATALOG = "io.lanspread.catalog";
+    static final String DOWNLOAD = "io.lanspread.download";
     static final String IDENTITY = "io.lanspread.identity";
     static final String QUIC_SERVER = "io.lanspread.transport.quic.server";
     static final String STATIC_DISCOVERY = "io.lanspread.discovery.static";
@@ -26,7 +27,12 @@ final class PeerConfigurations {
 
         Hashtable<String, Object> catalog = new Hashtable<>();
         catalog.put("games.dir", options.gamesDir().toString());
+        catalog.put("state.dir", options.stateDir().toString()); // the manifest cache
         configs.put(CATALOG, catalog);
+
+        Hashtable<String, Object> download = new Hashtable<>();
+        download.put("state.dir", options.stateDir().toString()); // what a download needs to resume
+        configs.put(DOWNLOAD, download);
 
         Hashtable<String, Object> identity = new Hashtable<>();
         identity.put("state.dir", options.stateDir().toString());

@@ -1,6 +1,7 @@
 package io.lanspread.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.util.Hashtable;
@@ -19,9 +20,11 @@ class PeerConfigurationsTest {
 
         Map<String, Hashtable<String, Object>> c = PeerConfigurations.from(o);
 
-        assertThat(c).containsOnlyKeys("io.lanspread.catalog", "io.lanspread.identity",
+        assertThat(c).containsOnlyKeys("io.lanspread.catalog", "io.lanspread.download", "io.lanspread.identity",
                 "io.lanspread.transport.quic.server", "io.lanspread.discovery.static", "org.apache.felix.http");
-        assertThat(c.get("io.lanspread.catalog")).containsEntry("games.dir", Path.of("/w/g").toString());
+        assertThat(c.get("io.lanspread.catalog")).containsOnly(entry("games.dir", Path.of("/w/g").toString()),
+                entry("state.dir", Path.of("/w/s").toString()));
+        assertThat(c.get("io.lanspread.download")).containsOnly(entry("state.dir", Path.of("/w/s").toString()));
         assertThat(c.get("io.lanspread.identity"))
                 .containsEntry("state.dir", Path.of("/w/s").toString())
                 .containsEntry("name", "bob");

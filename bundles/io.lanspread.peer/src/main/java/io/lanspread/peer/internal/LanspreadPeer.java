@@ -5,11 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -43,7 +41,6 @@ import io.lanspread.api.download.DownloadManager;
 import io.lanspread.api.download.DownloadRequest;
 import io.lanspread.api.download.DownloadState;
 import io.lanspread.api.download.DownloadStatus;
-import io.lanspread.api.download.PeerSource;
 import io.lanspread.api.event.LanspreadEvent;
 import io.lanspread.api.event.LanspreadEventListener;
 import io.lanspread.api.game.GameFile;
@@ -53,7 +50,6 @@ import io.lanspread.api.peer.LocalIdentity;
 import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.api.transport.PeerClient;
-import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerServer;
 
 /**
@@ -94,6 +90,8 @@ public final class LanspreadPeer implements PeerControl {
     private final PeerAnnouncer announcer;
     private final NoticeRelay notices;
     private final NoticeRelay.Target noticeTarget;
+    private final DownloadEventRelay downloadEvents;
+    private final Consumer<LanspreadEvent> downloadEventTarget = events::post;
     private long advertisedRevision;
 
     @Activate
@@ -102,7 +100,8 @@ public final class LanspreadPeer implements PeerControl {
             @Reference(name = "server") PeerServer server, @Reference(name = "identity") LocalIdentity identity,
             @Reference(name = "downloads") DownloadManager downloads,
             @Reference(name = "configAdmin") ConfigurationAdmin configAdmin,
-            @Reference(name = "notices") NoticeRelay notices, Config config) {
+            @Reference(name = "notices") NoticeRelay notices,
+            @Reference(name = "downloadEvents") DownloadEventRelay downloadEvents, Config config) {
         this.library = library;
         this.directory = directory;
         this.client = client;
@@ -127,11 +126,23 @@ public final class LanspreadPeer implements PeerControl {
         this.notices = notices;
         this.noticeTarget = new NoticeRelay.Target(tracker, revision -> runOnScheduler(this::advertiseIfChanged));
         notices.attach(noticeTarget);
+        this.downloadEvents = downloadEvents;
+    }
+
+    /**
+     * Called by DS after the constructor and after the event listeners present now are bound (DS 1.4
+     * activation order), so that none of them misses the download events the relay held, such as those of
+     * downloads the manager resumed after a restart.
+     */
+    @Activate
+    void reportDownloads() {
+        downloadEvents.attach(downloadEventTarget);
     }
 
     @Deactivate
     void deactivate() {
         notices.detach(noticeTarget);
+        downloadEvents.detach(downloadEventTarget);
         announcer.goodbye(GOODBYE_WAIT);
         discovery.closeAll();
         scheduler.shutdownNow();
@@ -168,7 +179,7 @@ public final class LanspreadPeer implements PeerControl {
     @Override
     public PeerStatus status() {
         return new PeerStatus(identity.peerId(), identity.name(), server.localAddress().getPort(),
-                library.gameDirectory());
+                library.gameDirectory(), server.servedBytes());
     }
 
     @Override
@@ -205,43 +216,50 @@ public final class LanspreadPeer implements PeerControl {
 
     // ---- commands
 
+    /**
+     * Starts a download of the newest version; the download manager asks the holders for their manifests
+     * and decides the content and the sources. An older installed version makes this an update.
+     */
     @Override
-    public CompletionStage<DownloadStatus> download(String gameId) {
+    public CompletionStage<DownloadStatus> download(String gameId, String fromPeerId) {
         GameListing listing = listing(gameId).orElseThrow(() -> new GameNotFoundException(gameId));
         if (listing.local()) {
             throw new DownloadConflictException(DownloadConflictException.Reason.ALREADY_LOCAL,
                     "game " + gameId + " " + listing.game().version() + " is already here");
         }
-        List<PeerInfo> holders = holders(listing);
-        if (holders.isEmpty()) {
+        if (listing.peerIds().isEmpty()) {
             throw new GameNotFoundException(gameId);
         }
-        if (isDownloading(gameId)) {
-            throw alreadyDownloading(gameId);
+        Optional<DownloadStatus> existing = unended(gameId);
+        if (existing.isPresent()) {
+            throw alreadyDownloading(existing.get());
         }
-        return fetchFromAll(gameId, holders).thenApply(answers -> {
-            FileListVote.Outcome vote = FileListVote.decide(gameId, answers);
-            if (!vote.outvoted().isEmpty()) {
-                LOG.warn("Not downloading {} from {}: their file list differs from the majority's", gameId,
-                        vote.outvoted().stream().map(PeerInfo::peerId).toList());
-            }
-            List<PeerSource> sources = vote.agreeing().stream().map(p -> new PeerSource(p.peerId(), p.address()))
-                    .toList();
-            DownloadRequest request = new DownloadRequest(listing.game(), vote.files(), sources);
-            try {
-                return downloads.start(request, new DownloadEvents(events::post));
-            } catch (IllegalStateException e) {
-                throw alreadyDownloading(gameId);
-            } catch (IllegalArgumentException e) {
-                throw new PeerRequestException(PeerRequestException.Reason.PROTOCOL,
-                        "the peers' file list of " + gameId + " is unusable: " + e.getMessage(), e);
-            }
-        });
+        if (fromPeerId != null) {
+            requireListedBy(fromPeerId, gameId);
+        }
+        try {
+            return CompletableFuture.completedFuture(downloads.start(new DownloadRequest(gameId, null, fromPeerId)));
+        } catch (IllegalStateException e) {
+            throw new DownloadConflictException(DownloadConflictException.Reason.ALREADY_DOWNLOADING,
+                    "game " + gameId + " is already being downloaded");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("game " + gameId + " cannot be downloaded: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public boolean cancel(String downloadId) {
         return downloads.cancel(downloadId);
+    }
+
+    @Override
+    public boolean resume(String downloadId) {
+        return downloads.resume(downloadId);
+    }
+
+    @Override
+    public boolean remove(String downloadId) {
+        return downloads.remove(downloadId);
     }
 
     @Override
@@ -259,7 +277,8 @@ public final class LanspreadPeer implements PeerControl {
         }
         catalog.setGamesDirectory(absolute);
         LOG.info("Game directory set to {}", absolute);
-        return new PeerStatus(identity.peerId(), identity.name(), server.localAddress().getPort(), absolute);
+        return new PeerStatus(identity.peerId(), identity.name(), server.localAddress().getPort(), absolute,
+                server.servedBytes());
     }
 
     // ---- internals
@@ -277,55 +296,29 @@ public final class LanspreadPeer implements PeerControl {
                 .sorted(Comparator.comparing(PeerInfo::lastSeen).reversed()).toList();
     }
 
-    private boolean isDownloading(String gameId) {
-        return downloads.downloads().stream()
-                .anyMatch(s -> s.gameId().equals(gameId) && s.state() == DownloadState.RUNNING);
+    /** Any download of the game that has not ended (running, waiting or interrupted). */
+    private Optional<DownloadStatus> unended(String gameId) {
+        return downloads.downloads().stream().filter(s -> s.gameId().equals(gameId) && !s.state().ended())
+                .findFirst();
     }
 
-    private static DownloadConflictException alreadyDownloading(String gameId) {
-        return new DownloadConflictException(DownloadConflictException.Reason.ALREADY_DOWNLOADING,
-                "game " + gameId + " is already being downloaded");
+    /** The peer the user chose must be known and list the game (at any version). */
+    private void requireListedBy(String peerId, String gameId) {
+        PeerInfo chosen = directory.peer(peerId).orElseThrow(() -> PeerLacksGameException.unknownPeer(peerId, gameId));
+        if (chosen.games().stream().noneMatch(g -> g.id().equals(gameId))) {
+            throw PeerLacksGameException.notListed(peerId, gameId);
+        }
+    }
+
+    private static DownloadConflictException alreadyDownloading(DownloadStatus existing) {
+        String sentence = existing.state() == DownloadState.INTERRUPTED
+                ? "game " + existing.gameId() + " has an interrupted download " + existing.id()
+                        + "; resume or cancel it"
+                : "game " + existing.gameId() + " is already being downloaded (download " + existing.id() + ")";
+        return new DownloadConflictException(DownloadConflictException.Reason.ALREADY_DOWNLOADING, sentence);
     }
 
     private record FetchedFiles(PeerInfo peer, List<GameFile> files) {
-    }
-
-    /**
-     * Asks every holder for the file tree at once; completes with the answers in holder order, or fails
-     * with an error of the last holder when none answered.
-     */
-    private CompletableFuture<Map<PeerInfo, List<GameFile>>> fetchFromAll(String gameId, List<PeerInfo> holders) {
-        List<CompletableFuture<List<GameFile>>> asks = new ArrayList<>();
-        for (PeerInfo peer : holders) {
-            CompletableFuture<List<GameFile>> answer;
-            try {
-                answer = client.getGame(peer.address(), gameId).toCompletableFuture();
-            } catch (RuntimeException e) {
-                answer = CompletableFuture.failedFuture(e);
-            }
-            asks.add(answer);
-        }
-        return CompletableFuture.allOf(asks.stream().map(a -> a.handle((files, error) -> null))
-                .toArray(CompletableFuture[]::new)).thenCompose(done -> {
-                    Map<PeerInfo, List<GameFile>> answers = new LinkedHashMap<>();
-                    Throwable last = null;
-                    for (int i = 0; i < holders.size(); i++) {
-                        CompletableFuture<List<GameFile>> ask = asks.get(i);
-                        if (ask.isCompletedExceptionally()) {
-                            last = ask.handle((files, error) -> error).join();
-                            LOG.debug("Peer {} could not list the files of {}: {}", holders.get(i).peerId(), gameId,
-                                    String.valueOf(last));
-                        } else {
-                            answers.put(holders.get(i), ask.join());
-                        }
-                    }
-                    if (answers.isEmpty()) {
-                        Throwable cause = last instanceof CompletionException && last.getCause() != null
-                                ? last.getCause() : last;
-                        return CompletableFuture.failedFuture(cause != null ? cause : new GameNotFoundException(gameId));
-                    }
-                    return CompletableFuture.completedFuture(answers);
-                });
     }
 
     /** Asks each holder in turn for the file tree; fails with the last peer's error. */

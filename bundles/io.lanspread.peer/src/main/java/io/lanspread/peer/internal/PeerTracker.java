@@ -48,6 +48,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerTracker.class);
     private static final String NOTICE = "notice";
+    /** The oldest wire protocol version lanspread still speaks. */
+    static final int OLDEST_PROTOCOL = 1;
 
     private final LocalIdentity identity;
     private final PeerServer server;
@@ -280,9 +282,10 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             LOG.debug("Ignoring {} at {}: it said goodbye", hello.peerId(), address);
             return;
         }
-        if (hello.protocolVersion() != server.protocolVersion()) {
-            LOG.debug("Ignoring {} at {}: protocol {} (we speak {})", hello.peerId(), address,
-                    hello.protocolVersion(), server.protocolVersion());
+        if (hello.protocolVersion() < OLDEST_PROTOCOL || hello.protocolVersion() > server.protocolVersion()) {
+            // peers speaking protocol 1 still see each other's games; only downloads need protocol 2
+            LOG.debug("Ignoring {} at {}: protocol {} (we speak {} to {})", hello.peerId(), address,
+                    hello.protocolVersion(), OLDEST_PROTOCOL, server.protocolVersion());
             return;
         }
         Optional<PeerInfo> known = directory.peer(hello.peerId());

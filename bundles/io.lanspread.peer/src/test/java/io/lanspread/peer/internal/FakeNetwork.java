@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
@@ -144,6 +145,11 @@ final class FakeNetwork implements PeerClient {
             }
             return f;
         });
+    }
+
+    @Override
+    public CompletionStage<GameManifest> manifest(InetSocketAddress peer, String gameId) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("the orchestrator needs no manifest"));
     }
 
     @Override

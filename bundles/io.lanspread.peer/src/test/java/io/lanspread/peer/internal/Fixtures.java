@@ -40,6 +40,7 @@ import io.lanspread.api.event.LanspreadEvent;
 import io.lanspread.api.event.LanspreadEventListener;
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
+import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.peer.LocalIdentity;
@@ -83,7 +84,30 @@ final class Fixtures {
     record Identity(String peerId, String name, String certificateFingerprint) implements LocalIdentity {
     }
 
-    record Server(InetSocketAddress localAddress, int protocolVersion) implements PeerServer {
+    static final class Server implements PeerServer {
+        private final InetSocketAddress localAddress;
+        private final int protocolVersion;
+        final AtomicLong servedBytes = new AtomicLong();
+
+        Server(InetSocketAddress localAddress, int protocolVersion) {
+            this.localAddress = localAddress;
+            this.protocolVersion = protocolVersion;
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return localAddress;
+        }
+
+        @Override
+        public int protocolVersion() {
+            return protocolVersion;
+        }
+
+        @Override
+        public long servedBytes() {
+            return servedBytes.get();
+        }
     }
 
     static final class Library implements LocalLibrary {
@@ -129,6 +153,16 @@ final class Fixtures {
         }
 
         @Override
+        public Optional<GameManifest> manifest(String gameId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean isUnchanged(String gameId, String path) {
+            return false;
+        }
+
+        @Override
         public long revision() {
             return revision.get();
         }
@@ -139,30 +173,49 @@ final class Fixtures {
         }
     }
 
+    /**
+     * A download manager that starts nothing: it records the requests, keeps the statuses the test sets,
+     * and reports to its listener whiteboard (the test adds listeners) the way the real one does.
+     */
     static final class Downloads implements DownloadManager {
         final List<DownloadStatus> statuses = new CopyOnWriteArrayList<>();
         final List<DownloadRequest> requests = new CopyOnWriteArrayList<>();
         final List<DownloadListener> listeners = new CopyOnWriteArrayList<>();
+        final List<String> calls = new CopyOnWriteArrayList<>();
         volatile RuntimeException failStart;
 
+        static DownloadStatus status(String id, String gameId, DownloadState state) {
+            return new DownloadStatus(id, gameId, null, state, 0, 0, 0, 0, 0, 0, 0, List.of(), null);
+        }
+
         @Override
-        public DownloadStatus start(DownloadRequest request, DownloadListener listener) {
+        public DownloadStatus start(DownloadRequest request) {
             if (failStart != null) {
                 throw failStart;
             }
-            DownloadStatus status = new DownloadStatus("d" + (statuses.size() + 1), request.game().id(),
-                    request.game().version(), DownloadState.RUNNING, 0, request.game().size(), 0,
-                    request.sources().size(), null);
+            DownloadStatus status = status("d" + (statuses.size() + 1), request.gameId(), DownloadState.RUNNING);
             requests.add(request);
-            listeners.add(listener);
             statuses.add(status);
-            listener.begin(status);
+            listeners.forEach(l -> l.begin(status));
             return status;
         }
 
         @Override
         public boolean cancel(String downloadId) {
-            return statuses.stream().anyMatch(s -> s.id().equals(downloadId) && s.state() == DownloadState.RUNNING);
+            calls.add("cancel " + downloadId);
+            return download(downloadId).filter(s -> !s.state().ended()).isPresent();
+        }
+
+        @Override
+        public boolean resume(String downloadId) {
+            calls.add("resume " + downloadId);
+            return download(downloadId).filter(s -> s.state() == DownloadState.INTERRUPTED).isPresent();
+        }
+
+        @Override
+        public boolean remove(String downloadId) {
+            calls.add("remove " + downloadId);
+            return download(downloadId).filter(s -> s.state().ended()).isPresent();
         }
 
         @Override

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.lanspread.api.control.DownloadConflictException;
 import io.lanspread.api.control.GameDetails;
@@ -27,7 +29,7 @@ import io.lanspread.api.discovery.DiscoveredPeer;
 import io.lanspread.api.discovery.LocalPeer;
 import io.lanspread.api.download.DownloadRequest;
 import io.lanspread.api.download.DownloadStatus;
-import io.lanspread.api.download.PeerSource;
+import io.lanspread.api.download.DownloadState;
 import io.lanspread.api.event.LanspreadEvent;
 import io.lanspread.api.event.LanspreadEvent.GameFilesReceived;
 import io.lanspread.api.event.LanspreadEvent.GameListUpdated;
@@ -58,6 +60,7 @@ class LanspreadPeerTest {
     private final Fixtures.Events events = new Fixtures.Events();
     private final Fixtures.Backend backend = new Fixtures.Backend("fake");
     private final NoticeRelay notices = new NoticeRelay();
+    private final DownloadEventRelay downloadEvents = new DownloadEventRelay();
     private FakeNetwork.Remote alice;
     private FakeNetwork.Remote carol;
     private LanspreadPeer peer;
@@ -66,6 +69,7 @@ class LanspreadPeerTest {
     void network() {
         alice = network.add(A, new FakeNetwork.Remote("peer-a", "Alice", List.of(game("quake", "1.0"), game("doom", "2"))));
         carol = network.add(C, new FakeNetwork.Remote("peer-c", "Carol", List.of(game("tetris", "1"))));
+        downloads.listeners.add(downloadEvents); // the manager's listener whiteboard
     }
 
     @AfterEach
@@ -77,9 +81,10 @@ class LanspreadPeerTest {
 
     private LanspreadPeer start(long pingSeconds, long timeoutSeconds) {
         peer = new LanspreadPeer(library, directory, network, server, identity, downloads, configAdmin.service(),
-                notices, Fixtures.config(pingSeconds, timeoutSeconds));
+                notices, downloadEvents, Fixtures.config(pingSeconds, timeoutSeconds));
         peer.addEventListener(events);
         peer.bindDiscoveryBackend(backend);
+        peer.reportDownloads();
         return peer;
     }
 
@@ -616,61 +621,162 @@ class LanspreadPeerTest {
     }
 
     @Test
-    void downloadFetchesTheTreeAndUsesEveryHolderAsSource() throws Exception {
-        List<GameFile> tree = List.of(new GameFile("a.bin", 60, false), new GameFile("b.bin", 40, false));
+    void anOlderInstalledVersionIsAnUpdateAndTheManagerChoosesTheContent() throws Exception {
         library.add(game("g1", "1.0"));
         knownPeer("a", A, game("g1", "1.10"));
         knownPeer("c", C, game("g1", "1.10"));
-        knownPeer("old", A_ALIAS, game("g1", "1.9"));
-        alice.files.put("g1", tree);
-        carol.files.put("g1", tree);
         start(10, 30);
 
         DownloadStatus status = peer.download("g1").toCompletableFuture().join();
 
         assertThat(status.gameId()).isEqualTo("g1");
-        DownloadRequest request = downloads.requests.get(0);
-        assertThat(request.game()).isEqualTo(game("g1", "1.10"));
-        assertThat(request.files()).isEqualTo(tree);
-        assertThat(request.sources()).containsExactlyInAnyOrder(new PeerSource("a", A), new PeerSource("c", C));
+        assertThat(downloads.requests).containsExactly(new DownloadRequest("g1", null, null));
         assertThat(events.next(LanspreadEvent.DownloadBegin.class, e -> true).status()).isEqualTo(status);
-
-        assertThatThrownBy(() -> peer.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class,
-                e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_DOWNLOADING));
-
-        downloads.listeners.get(0).progress(status);
-        downloads.listeners.get(0).finished(status);
-        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadProgress(status));
-        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadFinished(status));
         // the download manager rescans the library itself; the orchestrator hears of it as a library change
         assertThat(library.rescans.get()).isZero();
     }
 
-    @Test
-    void downloadManagerRefusalBecomesAConflictAndUnreachablePeersFailTheStage() {
+    @ParameterizedTest
+    @EnumSource(value = DownloadState.class, names = { "RUNNING", "WAITING", "INTERRUPTED" })
+    void aDownloadOfTheGameThatHasNotEndedIsAConflict(DownloadState state) {
         knownPeer("a", A, game("g1", "1"));
-        knownPeer("c", C, game("g3", "1"));
-        alice.files.put("g1", List.of());
-        carol.up = false;
-        downloads.failStart = new IllegalStateException("busy");
+        downloads.statuses.add(Fixtures.Downloads.status("d7", "g1", state));
         start(10, 30);
 
-        assertThatThrownBy(() -> peer.download("g1").toCompletableFuture().join())
-                .hasCauseInstanceOf(DownloadConflictException.class);
-        assertThatThrownBy(() -> peer.download("g3").toCompletableFuture().join())
-                .hasCauseInstanceOf(PeerRequestException.class);
+        assertThatThrownBy(() -> peer.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class, e -> {
+            assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_DOWNLOADING);
+            assertThat(e.getMessage()).contains("g1", "d7");
+        });
+        assertThat(downloads.requests).isEmpty();
     }
 
     @Test
-    void cancelAndDownloadsDelegate() {
+    void anInterruptedDownloadIsNamedWithWhatToDo() {
         knownPeer("a", A, game("g1", "1"));
-        alice.files.put("g1", List.of());
+        downloads.statuses.add(Fixtures.Downloads.status("d7", "g1", DownloadState.INTERRUPTED));
+        start(10, 30);
+
+        assertThatThrownBy(() -> peer.download("g1"))
+                .hasMessage("game g1 has an interrupted download d7; resume or cancel it");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DownloadState.class, names = { "FINISHED", "FAILED", "CANCELLED" })
+    void anEndedDownloadOfTheGameDoesNotStopANewOne(DownloadState state) {
+        knownPeer("a", A, game("g1", "1"));
+        downloads.statuses.add(Fixtures.Downloads.status("d7", "g1", state));
+        downloads.statuses.add(Fixtures.Downloads.status("d8", "other", DownloadState.RUNNING));
+        start(10, 30);
+
+        peer.download("g1").toCompletableFuture().join();
+
+        assertThat(downloads.requests).containsExactly(DownloadRequest.newest("g1"));
+    }
+
+    @Test
+    void theChosenPeerMustBeKnownAndListTheGame() {
+        knownPeer("a", A, game("g1", "2"));
+        knownPeer("c", C, game("tetris", "1"));
+        knownPeer("old", A_ALIAS, game("g1", "1"));
+        start(10, 30);
+
+        assertThatThrownBy(() -> peer.download("g1", "ghost")).isInstanceOf(GameNotFoundException.class)
+                .hasMessage("peer ghost is not known, so it cannot be the source of game g1");
+        assertThatThrownBy(() -> peer.download("g1", "c")).isInstanceOf(GameNotFoundException.class)
+                .hasMessage("peer c does not have game g1");
+        assertThat(downloads.requests).isEmpty();
+
+        peer.download("g1", "old").toCompletableFuture().join();
+
+        assertThat(downloads.requests).as("the manager decides what an older copy at the chosen peer means")
+                .containsExactly(new DownloadRequest("g1", null, "old"));
+    }
+
+    @Test
+    void theManagersRefusalsBecomeAConflictOrABadRequestWithASentence() {
+        knownPeer("a", A, game("g1", "1"));
+        start(10, 30);
+
+        downloads.failStart = new IllegalStateException("busy");
+        assertThatThrownBy(() -> peer.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class,
+                e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_DOWNLOADING));
+
+        downloads.failStart = new IllegalArgumentException("unsafe game id");
+        assertThatThrownBy(() -> peer.download("g1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("game g1 cannot be downloaded: unsafe game id");
+    }
+
+    @Test
+    void cancelResumeRemoveAndDownloadsDelegate() {
+        knownPeer("a", A, game("g1", "1"));
+        downloads.statuses.add(Fixtures.Downloads.status("d1", "g0", DownloadState.INTERRUPTED));
+        downloads.statuses.add(Fixtures.Downloads.status("d2", "g2", DownloadState.FAILED));
         start(10, 30);
         DownloadStatus status = peer.download("g1").toCompletableFuture().join();
 
-        assertThat(peer.downloads()).containsExactly(status);
+        assertThat(peer.downloads()).extracting(DownloadStatus::id).containsExactly("d1", "d2", status.id());
+        assertThat(peer.resume("d1")).isTrue();
+        assertThat(peer.resume("d2")).isFalse();
+        assertThat(peer.remove("d2")).isTrue();
+        assertThat(peer.remove("d1")).isFalse();
         assertThat(peer.cancel(status.id())).isTrue();
         assertThat(peer.cancel("nope")).isFalse();
+        assertThat(downloads.calls).containsExactly("resume d1", "resume d2", "remove d2", "remove d1",
+                "cancel " + status.id(), "cancel nope");
+    }
+
+    @Test
+    void whatTheManagerReportsReachesTheEventListenersInOrder() throws Exception {
+        start(10, 30);
+        DownloadStatus status = Fixtures.Downloads.status("d1", "g1", DownloadState.RUNNING);
+        DownloadStatus waiting = Fixtures.Downloads.status("d1", "g1", DownloadState.WAITING);
+
+        downloadEvents.begin(status);
+        downloadEvents.progress(waiting);
+        downloadEvents.failed(status);
+        downloadEvents.cancelled(status);
+        downloadEvents.finished(status);
+
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadBegin(status));
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadProgress(waiting));
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadFailed(status));
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadCancelled(status));
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadFinished(status));
+    }
+
+    @Test
+    void downloadsResumedBeforeThePeerStartedAreReportedOnceItStarts() throws Exception {
+        DownloadStatus resumed = Fixtures.Downloads.status("d1", "g1", DownloadState.RUNNING);
+        downloadEvents.begin(resumed); // the manager resumed it at its own activation
+        downloadEvents.progress(resumed);
+
+        start(10, 30);
+
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadBegin(resumed));
+        assertThat(events.take()).isEqualTo(new LanspreadEvent.DownloadProgress(resumed));
+    }
+
+    @Test
+    void downloadEventsWhileNoPeerIsAttachedAreHeldUpToABound() throws Exception {
+        for (int i = 0; i < DownloadEventRelay.MAX_HELD + 5; i++) {
+            downloadEvents.progress(Fixtures.Downloads.status("d" + i, "g1", DownloadState.RUNNING));
+        }
+
+        start(10, 30);
+
+        assertThat(((LanspreadEvent.DownloadProgress) events.take()).status().id()).as("the oldest are dropped")
+                .isEqualTo("d5");
+        peer.deactivate();
+        peer = null;
+        assertThat(events.queue).hasSize(DownloadEventRelay.MAX_HELD - 1);
+    }
+
+    @Test
+    void statusCountsTheBytesOurServerSent() {
+        server.servedBytes.set(12345);
+        start(10, 30);
+
+        assertThat(peer.status().servedBytes()).isEqualTo(12345);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.lanspread.bridge.http.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -24,12 +25,13 @@ import org.slf4j.LoggerFactory;
 
 import io.lanspread.api.control.DownloadConflictException;
 import io.lanspread.api.control.PeerControl;
+import io.lanspread.api.download.DownloadStatus;
 import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.transport.PeerRequestException;
 
 /**
  * The JSON API a UI uses: {@code /api/status}, {@code /api/peers}, {@code /api/games[/{id}[/download]]},
- * {@code /api/downloads[/{id}]}. Every answer is JSON; errors are {@code {"error": "..."}}.
+ * {@code /api/downloads[/{id}[/resume]]}. Every answer is JSON; errors are {@code {"error": "..."}}.
  */
 @Component(name = "io.lanspread.bridge.http", service = Servlet.class)
 @HttpWhiteboardServletPattern("/api/*")
@@ -101,23 +103,54 @@ public final class ApiServlet extends HttpServlet {
             }
             if (first.equals("downloads")) {
                 allow(method, "DELETE");
-                String id = ApiPath.id("download", path.get(1));
-                if (!control.cancel(id)) {
-                    throw new ApiException(404, "no running download " + id);
-                }
-                return new Reply(204, null);
+                return deleteDownload(ApiPath.id("download", path.get(1)));
             }
             break;
         case 3:
             if (first.equals("games") && path.get(2).equals("download")) {
                 allow(method, "POST");
-                return new Reply(202, Views.download(await(control.download(ApiPath.id("game", path.get(1))))));
+                String gameId = ApiPath.id("game", path.get(1));
+                String fromPeerId = chosenPeer(request);
+                return new Reply(202, Views.download(await(control.download(gameId, fromPeerId))));
+            }
+            if (first.equals("downloads") && path.get(2).equals("resume")) {
+                allow(method, "POST");
+                return resumeDownload(ApiPath.id("download", path.get(1)));
             }
             break;
         default:
             break;
         }
         throw new ApiException(404, "no such resource: /api" + (path.isEmpty() ? "" : "/" + String.join("/", path)));
+    }
+
+    /** Cancels a download that has not ended, or forgets one that has; the list no longer shows it. */
+    private Reply deleteDownload(String id) {
+        if (!control.cancel(id) && !control.remove(id)) {
+            throw new ApiException(404, "no download " + id);
+        }
+        return new Reply(204, null);
+    }
+
+    private Reply resumeDownload(String id) {
+        if (!control.resume(id)) {
+            DownloadStatus existing = find(id).orElseThrow(() -> new ApiException(404, "no download " + id));
+            throw new ApiException(409, "download " + id + " is " + existing.state().name()
+                    + "; only an interrupted download can be resumed");
+        }
+        return find(id).map(s -> new Reply(202, Views.download(s))).orElseGet(() -> new Reply(204, null));
+    }
+
+    private Optional<DownloadStatus> find(String downloadId) {
+        return control.downloads().stream().filter(s -> s.id().equals(downloadId)).findFirst();
+    }
+
+    private static String chosenPeer(HttpServletRequest request) {
+        try {
+            return ChosenPeer.of(request);
+        } catch (IOException e) {
+            throw new ApiException(400, "the request body could not be read");
+        }
     }
 
     private static void allow(String method, String allowed) {

@@ -25,6 +25,7 @@ final class Views {
         m.put("quicPort", status.quicPort());
         m.put("httpPort", httpPort);
         m.put("gamesDir", status.gamesDir() == null ? null : status.gamesDir().toAbsolutePath().toString());
+        m.put("servedBytes", status.servedBytes());
         return m;
     }
 
@@ -59,11 +60,16 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", status.id());
         m.put("gameId", status.gameId());
+        m.put("version", status.version());
         m.put("state", status.state() == null ? null : status.state().name());
         m.put("downloadedBytes", status.downloadedBytes());
         m.put("totalBytes", status.totalBytes());
+        m.put("fetchedBytes", status.fetchedBytes());
+        m.put("reusedBytes", status.reusedBytes());
         m.put("bytesPerSecond", status.bytesPerSecond());
         m.put("activePeers", status.activePeers());
+        m.put("sources", status.sources());
+        m.put("notes", status.notes());
         m.put("error", status.error());
         return m;
     }

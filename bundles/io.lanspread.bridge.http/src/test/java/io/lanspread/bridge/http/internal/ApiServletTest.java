@@ -3,6 +3,8 @@ package io.lanspread.bridge.http.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lanspread.api.control.DownloadConflictException;
 import io.lanspread.api.control.GameDetails;
 import io.lanspread.api.control.GameListing;
+import io.lanspread.api.control.PeerStatus;
 import io.lanspread.api.download.DownloadState;
 import io.lanspread.api.download.DownloadStatus;
 import io.lanspread.api.game.Game;
@@ -35,8 +38,13 @@ class ApiServletTest {
     private final ApiServlet servlet = new ApiServlet(control);
 
     private FakeHttp.Response call(String method, String path) throws Exception {
+        return call(method, path, "");
+    }
+
+    private FakeHttp.Response call(String method, String path, String body) throws Exception {
         FakeHttp.Response response = new FakeHttp.Response();
-        servlet.service(FakeHttp.request(method, path), response.servletResponse());
+        servlet.service(FakeHttp.request(method, path, body.getBytes(StandardCharsets.UTF_8)),
+                response.servletResponse());
         return response;
     }
 
@@ -59,7 +67,12 @@ class ApiServletTest {
     }
 
     private static DownloadStatus running(String id, String gameId) {
-        return new DownloadStatus(id, gameId, "1.2", DownloadState.RUNNING, 100, 1234, 50, 2, null);
+        return in(DownloadState.RUNNING, id, gameId);
+    }
+
+    private static DownloadStatus in(DownloadState state, String id, String gameId) {
+        return new DownloadStatus(id, gameId, "1.2", state, 100, 1234, 60, 40, 50, 2, 3,
+                List.of("peer p9 has other bytes for data.pak; it is not a source for that file"), null);
     }
 
     // ---- routes
@@ -70,7 +83,14 @@ class ApiServletTest {
 
         assertThat(MAPPER.writeValueAsString(body)).isEqualTo(
                 "{\"peerId\":\"self\",\"name\":\"me\",\"quicPort\":42420,\"httpPort\":42421,\"gamesDir\":\""
-                        + java.nio.file.Path.of("/srv/games").toAbsolutePath() + "\"}");
+                        + java.nio.file.Path.of("/srv/games").toAbsolutePath() + "\",\"servedBytes\":0}");
+    }
+
+    @Test
+    void statusCountsTheBytesServedToOtherPeers() throws Exception {
+        control.status = new PeerStatus("self", "me", 42420, Path.of("/srv/games"), 5_000_000_000L);
+
+        assertThat(json(call("GET", "/api/status"), 200).get("servedBytes").asLong()).isEqualTo(5_000_000_000L);
     }
 
     @Test
@@ -135,32 +155,114 @@ class ApiServletTest {
 
         JsonNode body = json(call("POST", "/api/games/g1/download"), 202);
 
-        assertThat(MAPPER.writeValueAsString(body)).isEqualTo("{\"id\":\"d1\",\"gameId\":\"g1\",\"state\":\"RUNNING\","
-                + "\"downloadedBytes\":100,\"totalBytes\":1234,\"bytesPerSecond\":50,\"activePeers\":2,\"error\":null}");
+        assertThat(MAPPER.writeValueAsString(body)).isEqualTo("{\"id\":\"d1\",\"gameId\":\"g1\",\"version\":\"1.2\","
+                + "\"state\":\"RUNNING\",\"downloadedBytes\":100,\"totalBytes\":1234,\"fetchedBytes\":60,"
+                + "\"reusedBytes\":40,\"bytesPerSecond\":50,\"activePeers\":2,\"sources\":3,"
+                + "\"notes\":[\"peer p9 has other bytes for data.pak; it is not a source for that file\"],"
+                + "\"error\":null}");
+        assertThat(control.calls).containsExactly("download g1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = { "/api/games/g1/download?from=p%201|''",
+            "/api/games/g1/download|{\"from\": \"p 1\"}",
+            "/api/games/g1/download?x=1&from=p+1|{\"from\":\"p 1\",\"other\":[1,{\"a\":null}]}",
+            "/api/games/g1/download?from=|{\"from\":\"p 1\"}" })
+    void downloadFromTheChosenPeerNamedInTheQueryOrTheBody(String target, String body) throws Exception {
+        control.download = id -> CompletableFuture.completedFuture(running("d1", id));
+
+        json(call("POST", target, body), 202);
+
+        assertThat(control.calls).containsExactly("download g1 from p 1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "{}", "{\"from\": null}", "{\"from\": \"\"}", " \n" })
+    void noChosenPeerLetsTheHoldersVote(String body) throws Exception {
+        control.download = id -> CompletableFuture.completedFuture(running("d1", id));
+
+        json(call("POST", "/api/games/g1/download?from=", body), 202);
+
+        assertThat(control.calls).containsExactly("download g1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = { "?from=a|{\"from\":\"b\"}|the query names peer a and the body peer b",
+            "?from=a&from=b|''|more than one peer", "''|{\"from\": 7}|must be a peer id",
+            "''|[\"a\"]|must be a JSON object", "''|{\"from\": \"a\"|not valid JSON",
+            "''|{\"from\": \"a\"} x|not valid JSON", "?from=a%2Fb|''|path separator", "?from=%ZZ|''|percent-encoding" })
+    void aMalformedChoiceIs400(String query, String body, String messagePart) throws Exception {
+        assertError(call("POST", "/api/games/g1/download" + query, body), 400, messagePart);
+        assertThat(control.calls).isEmpty();
+    }
+
+    @Test
+    void anOversizedBodyIs413() throws Exception {
+        String body = "{\"from\": \"" + "x".repeat(ChosenPeer.MAX_BODY_BYTES) + "\"}";
+
+        assertError(call("POST", "/api/games/g1/download", body), 413, "larger than");
+        assertThat(control.calls).isEmpty();
+    }
+
+    @Test
+    void aChosenPeerThatLacksTheGameIs404WithTheSentence() throws Exception {
+        control.download = id -> {
+            throw new GameNotFoundException(id) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String getMessage() {
+                    return "peer p1 does not have game " + id;
+                }
+            };
+        };
+
+        assertError(call("POST", "/api/games/g1/download?from=p1"), 404, "peer p1 does not have game g1");
     }
 
     @Test
     void downloadsListEveryDownload() throws Exception {
-        control.downloads = List.of(running("d1", "g1"),
-                new DownloadStatus("d0", "g0", "1", DownloadState.FAILED, 1, 2, 0, 0, "all peers gone"));
+        control.downloads = List.of(running("d1", "g1"), new DownloadStatus("d0", "g0", "1", DownloadState.FAILED, 1,
+                2, 1, 0, 0, 0, 0, List.of(), "every peer with this game left"));
 
         JsonNode body = json(call("GET", "/api/downloads"), 200);
 
         assertThat(body).hasSize(2);
         assertThat(body.get(1).get("state").asText()).isEqualTo("FAILED");
-        assertThat(body.get(1).get("error").asText()).isEqualTo("all peers gone");
+        assertThat(body.get(1).get("notes")).isEmpty();
+        assertThat(body.get(1).get("error").asText()).isEqualTo("every peer with this game left");
     }
 
     @Test
-    void deleteCancelsARunningDownloadOr404() throws Exception {
-        control.downloads = List.of(running("d1", "g1"));
+    void deleteCancelsADownloadThatHasNotEndedRemovesAnEndedOneOr404() throws Exception {
+        control.downloads = List.of(in(DownloadState.INTERRUPTED, "d1", "g1"), in(DownloadState.FINISHED, "d0", "g0"));
 
         FakeHttp.Response cancelled = call("DELETE", "/api/downloads/d1");
         assertThat(cancelled.status).isEqualTo(204);
         assertThat(cancelled.body.size()).isZero();
+        assertThat(call("DELETE", "/api/downloads/d0").status).isEqualTo(204);
 
         assertError(call("DELETE", "/api/downloads/d9"), 404, "d9");
-        assertThat(control.calls).containsExactly("cancel d1", "cancel d9");
+        assertThat(control.calls).containsExactly("cancel d1", "cancel d0", "remove d0", "cancel d9", "remove d9");
+    }
+
+    @Test
+    void resumeAnswers202WithTheStatusOfAnInterruptedDownload() throws Exception {
+        control.downloads = List.of(in(DownloadState.INTERRUPTED, "d1", "g1"));
+
+        JsonNode body = json(call("POST", "/api/downloads/d1/resume"), 202);
+
+        assertThat(body.get("id").asText()).isEqualTo("d1");
+        assertThat(control.calls).containsExactly("resume d1");
+    }
+
+    @Test
+    void resumeOfADownloadThatIsNotInterruptedIs409AndOfAnUnknownOne404() throws Exception {
+        control.downloads = List.of(running("d1", "g1"), in(DownloadState.FINISHED, "d0", "g0"));
+
+        assertError(call("POST", "/api/downloads/d1/resume"), 409, "download d1 is RUNNING");
+        assertError(call("POST", "/api/downloads/d0/resume"), 409, "only an interrupted download can be resumed");
+        assertError(call("POST", "/api/downloads/d9/resume"), 404, "no download d9");
     }
 
     // ---- errors
@@ -213,9 +315,10 @@ class ApiServletTest {
     @ParameterizedTest
     @ValueSource(strings = { "/api/games/..", "/api/games/a..b", "/api/games/a%2Fb", "/api/games/a%5Cb",
             "/api/games/a%00b", "/api/games/", "/api/games/%20", "/api/games/%ZZ", "/api/games/%C3%28",
-            "/api/games/a%0Ab/download", "/api/downloads/%2E%2E" })
+            "/api/games/a%0Ab/download", "/api/downloads/%2E%2E", "/api/downloads/a%2Fb/resume" })
     void malformedIdsAre400(String path) throws Exception {
-        String method = path.endsWith("/download") ? "POST" : path.startsWith("/api/downloads") ? "DELETE" : "GET";
+        String method = path.endsWith("/download") || path.endsWith("/resume") ? "POST"
+                : path.startsWith("/api/downloads") ? "DELETE" : "GET";
 
         assertError(call(method, path), 400, "");
         assertThat(control.calls).isEmpty();
@@ -229,14 +332,15 @@ class ApiServletTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "/api", "/api/", "/api/nope", "/api/status/extra", "/api/games/x/other",
-            "/api/games/x/download/more", "/api/downloads/x/y", "/api//status" })
+            "/api/games/x/download/more", "/api/downloads/x/y", "/api/downloads/x/resume/more", "/api//status" })
     void unknownRoutesAre404(String path) throws Exception {
         assertError(call("GET", path), 404, "no such resource");
     }
 
     @ParameterizedTest
     @CsvSource({ "POST,/api/status,GET", "DELETE,/api/peers,GET", "PUT,/api/games,GET", "POST,/api/games/x,GET",
-            "GET,/api/games/x/download,POST", "GET,/api/downloads/d1,DELETE", "POST,/api/downloads,GET" })
+            "GET,/api/games/x/download,POST", "GET,/api/downloads/d1,DELETE", "POST,/api/downloads,GET",
+            "GET,/api/downloads/d1/resume,POST", "DELETE,/api/downloads/d1/resume,POST" })
     void wrongMethodsAre405WithAllow(String method, String path, String allowed) throws Exception {
         FakeHttp.Response response = call(method, path);
 

@@ -13,6 +13,7 @@ import io.lanspread.api.control.GameDetails;
 import io.lanspread.api.control.GameListing;
 import io.lanspread.api.control.PeerControl;
 import io.lanspread.api.control.PeerStatus;
+import io.lanspread.api.download.DownloadState;
 import io.lanspread.api.download.DownloadStatus;
 import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.peer.PeerInfo;
@@ -51,15 +52,27 @@ final class FakeControl implements PeerControl {
     }
 
     @Override
-    public CompletionStage<DownloadStatus> download(String gameId) {
-        calls.add("download " + gameId);
+    public CompletionStage<DownloadStatus> download(String gameId, String fromPeerId) {
+        calls.add("download " + gameId + (fromPeerId == null ? "" : " from " + fromPeerId));
         return download.apply(gameId);
     }
 
     @Override
     public boolean cancel(String downloadId) {
         calls.add("cancel " + downloadId);
-        return downloads.stream().anyMatch(d -> d.id().equals(downloadId));
+        return downloads.stream().anyMatch(d -> d.id().equals(downloadId) && !d.state().ended());
+    }
+
+    @Override
+    public boolean resume(String downloadId) {
+        calls.add("resume " + downloadId);
+        return downloads.stream().anyMatch(d -> d.id().equals(downloadId) && d.state() == DownloadState.INTERRUPTED);
+    }
+
+    @Override
+    public boolean remove(String downloadId) {
+        calls.add("remove " + downloadId);
+        return downloads.stream().anyMatch(d -> d.id().equals(downloadId) && d.state().ended());
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.lanspread.bridge.http.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.servlet.ReadListener;
+import javax.servlet.ServletInputStream;
 import javax.servlet.ServletOutputStream;
 import javax.servlet.WriteListener;
 import javax.servlet.http.HttpServletRequest;
@@ -19,13 +22,45 @@ final class FakeHttp {
     private FakeHttp() {
     }
 
-    /** @param rawPath the undecoded path, starting with /api */
-    static HttpServletRequest request(String method, String rawPath) {
+    /** @param rawTarget the undecoded path, starting with /api, and maybe a query after {@code ?} */
+    static HttpServletRequest request(String method, String rawTarget) {
+        return request(method, rawTarget, new byte[0]);
+    }
+
+    /** A request with a body. */
+    static HttpServletRequest request(String method, String rawTarget, byte[] body) {
+        int q = rawTarget.indexOf('?');
+        String rawPath = q < 0 ? rawTarget : rawTarget.substring(0, q);
+        String query = q < 0 ? null : rawTarget.substring(q + 1);
         String pathInfo = pathInfo(rawPath);
+        ByteArrayInputStream bytes = new ByteArrayInputStream(body);
+        ServletInputStream in = new ServletInputStream() {
+            @Override
+            public int read() {
+                return bytes.read();
+            }
+
+            @Override
+            public boolean isFinished() {
+                return bytes.available() == 0;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(ReadListener listener) {
+                throw new UnsupportedOperationException();
+            }
+        };
         return (HttpServletRequest) Proxy.newProxyInstance(FakeHttp.class.getClassLoader(),
                 new Class<?>[] { HttpServletRequest.class }, (proxy, m, args) -> switch (m.getName()) {
                 case "getMethod" -> method;
                 case "getRequestURI" -> rawPath;
+                case "getQueryString" -> query;
+                case "getInputStream" -> in;
                 case "getContextPath" -> "";
                 case "getServletPath" -> "/api";
                 case "getPathInfo" -> pathInfo;

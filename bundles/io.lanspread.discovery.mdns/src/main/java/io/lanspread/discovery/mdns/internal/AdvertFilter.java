@@ -2,8 +2,14 @@ package io.lanspread.discovery.mdns.internal;
 
 import io.lanspread.api.discovery.LocalPeer;
 
-/** Which advertisements are peers to report: not ourselves, same wire protocol, with a peer id. */
+/**
+ * Which advertisements are peers to report: not ourselves, with a peer id, speaking a wire protocol version
+ * this peer also speaks (1 up to its own: both sides offer every version they speak in the handshake).
+ */
 final class AdvertFilter {
+
+    /** The oldest wire protocol version lanspread still speaks. */
+    static final int OLDEST_PROTOCOL = 1;
 
     enum Verdict {
         ACCEPT, SELF, NO_PEER_ID, OTHER_PROTOCOL
@@ -19,7 +25,7 @@ final class AdvertFilter {
         if (advert.peerId().equals(self.peerId())) {
             return Verdict.SELF;
         }
-        if (advert.protocolVersion() != self.protocolVersion()) {
+        if (advert.protocolVersion() < OLDEST_PROTOCOL || advert.protocolVersion() > self.protocolVersion()) {
             return Verdict.OTHER_PROTOCOL;
         }
         return Verdict.ACCEPT;

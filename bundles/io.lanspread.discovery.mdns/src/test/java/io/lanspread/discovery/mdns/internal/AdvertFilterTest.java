@@ -16,6 +16,11 @@ class AdvertFilterTest {
     }
 
     @Test
+    void acceptsAPeerThatSpeaksOnlyAnOlderProtocol() {
+        assertThat(AdvertFilter.judge(advert("old", 1), SELF)).isEqualTo(AdvertFilter.Verdict.ACCEPT);
+    }
+
+    @Test
     void ignoresItself() {
         assertThat(AdvertFilter.judge(advert("me", 2), SELF)).isEqualTo(AdvertFilter.Verdict.SELF);
     }
@@ -24,6 +29,7 @@ class AdvertFilterTest {
     void ignoresOtherProtocolVersionsAndMissingVersions() {
         assertThat(AdvertFilter.judge(advert("other", 3), SELF)).isEqualTo(AdvertFilter.Verdict.OTHER_PROTOCOL);
         assertThat(AdvertFilter.judge(advert("other", -1), SELF)).isEqualTo(AdvertFilter.Verdict.OTHER_PROTOCOL);
+        assertThat(AdvertFilter.judge(advert("other", 0), SELF)).isEqualTo(AdvertFilter.Verdict.OTHER_PROTOCOL);
     }
 
     @Test
