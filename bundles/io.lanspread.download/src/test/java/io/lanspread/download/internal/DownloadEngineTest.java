@@ -164,6 +164,26 @@ class DownloadEngineTest {
     }
 
     @Test
+    void badChunksFromSeveralIdsOnOneMachineEndWithTheHonestBytesAndANote() {
+        harness().start();
+        h.peer("honest", "10.0.0.1", game);
+        for (String liar : List.of("liar1", "liar2", "liar3")) {
+            FakePeers.Peer corrupt = h.peer(liar, "10.0.0.9", game); // a true manifest, bad bytes
+            corrupt.corruptPath = "bin/game.bin";
+            corrupt.corrupt = offset -> true;
+        }
+
+        String id = h.manager.start(DownloadRequest.newest("quake")).id();
+        DownloadStatus end = h.awaitEnd(id);
+
+        assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertFinishedWith(h.store(id), game);
+        assertThat(h.peers.calls.stream().filter(c -> c.peerId().startsWith("liar") && c.path().equals("bin/game.bin")))
+                .as("the corrupt machine was asked for the file at all").isNotEmpty();
+        assertThat(end.notes()).anyMatch(n -> n.startsWith("liar") && n.contains("does not match the agreed manifest"));
+    }
+
+    @Test
     void aSourceWhoseFileChangedIsNoLongerAskedForIt() {
         harness().start();
         h.peer("steady", "10.0.0.1", game);

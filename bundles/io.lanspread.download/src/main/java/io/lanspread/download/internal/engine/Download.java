@@ -619,10 +619,15 @@ public final class Download {
 
     private void badChunk(Source source, Chunk chunk) {
         source.badChunk(chunk.index());
+        refuseOnSameHost(source, chunk.index());
         scheduler.chunkFailed(chunk, source);
         int attempts = board.failed(chunk.index());
         LOG.warn("download {}: chunk at {} of {} from {} does not match the manifest ({} bad from it)", id,
                 chunk.offset(), chunk.path(), source.peerId(), source.badChunks());
+        if (source.badChunks() == 1) {
+            lifecycle.note(source.name() + " sent a part of " + chunk.path()
+                    + " that does not match the agreed manifest; it was fetched again from another peer.");
+        }
         if (attempts >= settings.attemptsPerChunk()) {
             endWith(DownloadState.FAILED, "A part of " + chunk.path() + " failed " + attempts
                     + " times (wrong bytes or errors from the peers); the download stopped.");
@@ -638,6 +643,22 @@ public final class Download {
             scheduler.sourcesChanged();
         }
         afterSourcesShrank();
+    }
+
+    /**
+     * Peers on the bad sender's machine most likely serve the same bytes: while a peer on another machine
+     * holds the chunk, they are not asked for it (several ids on one host would otherwise each waste a try).
+     */
+    private void refuseOnSameHost(Source bad, int index) {
+        boolean elsewhere = sources.all().stream().anyMatch(s -> !s.host().equals(bad.host()) && s.has(index));
+        if (!elsewhere) {
+            return;
+        }
+        for (Source other : sources.all()) {
+            if (other != bad && other.host().equals(bad.host())) {
+                other.refuse(index);
+            }
+        }
     }
 
     private void requestFailed(Source source, int index, Throwable failure) {

@@ -11,7 +11,7 @@ import io.lanspread.api.transport.PeerRequestException;
 
 /** What users read: failures as sentences, never exception texts. */
 public final class Sentences {
-    public static final String WAITING_FOR_PEERS = "Every peer with this game left; waiting for one to come back.";
+    public static final String WAITING_FOR_PEERS = "No peer that can serve the rest of this game is reachable; waiting for one to come back.";
     public static final String WAITING_FOR_HOLDERS = "No peer with this game is reachable; waiting for one.";
 
     private Sentences() {
@@ -70,15 +70,8 @@ public final class Sentences {
         return String.join(", ", all.subList(0, all.size() - 1)) + " and " + all.get(all.size() - 1);
     }
 
-    /** "1288490188 bytes (1.2 GiB)". */
+    /** "1.2 GiB". */
     public static String bytes(long bytes) {
-        String[] units = { "KiB", "MiB", "GiB", "TiB", "PiB" };
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit < 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+        return io.lanspread.download.internal.store.Sizes.human(bytes);
     }
 }

@@ -195,6 +195,14 @@ public final class Source implements SourceView {
         refusedChunks.set(index);
     }
 
+    /**
+     * Another peer on the same machine sent bad bytes for chunk {@code index}: it most likely reads the same
+     * files, so it is not asked for that chunk either (counts nothing against it).
+     */
+    public void refuse(int index) {
+        refusedChunks.set(index);
+    }
+
     /** Its copy of a file changed since its manifest: it is not asked for that file again. */
     public void fileChanged(int file) {
         servedFiles.clear(file);

@@ -9,6 +9,11 @@ public final class Sizes {
 
     /** "1288490188 bytes (1.2 GiB)". */
     public static String bytes(long bytes) {
+        return bytes < 1024 ? bytes + " bytes" : bytes + " bytes (" + human(bytes) + ")";
+    }
+
+    /** "1.2 GiB"; "12 bytes" below a KiB. */
+    public static String human(long bytes) {
         String[] units = { "KiB", "MiB", "GiB", "TiB", "PiB" };
         double value = bytes;
         int unit = -1;
@@ -16,6 +21,6 @@ public final class Sizes {
             value /= 1024;
             unit++;
         }
-        return unit < 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%d bytes (%.1f %s)", bytes, value, units[unit]);
+        return unit < 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }
