@@ -39,8 +39,7 @@ public final class Sentences {
     /** A disk failure as a sentence. */
     public static String diskFailure(Throwable failure, String what) {
         Throwable cause = unwrap(failure);
-        String message = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
-        if (message.contains("no space") || message.contains("disk full") || message.contains("quota")) {
+        if (saysDiskFull(cause)) {
             return "The disk is full: " + what + " failed.";
         }
         if (cause instanceof AccessDeniedException) {
@@ -50,6 +49,23 @@ public final class Sentences {
             return "The games folder could not be written: " + what + " failed.";
         }
         return "An unexpected error stopped the download: " + what + " failed.";
+    }
+
+    /** Whether any cause says the disk (or quota) is full; the store's own sentence says "the disk is full". */
+    private static boolean saysDiskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                    : t.getMessage();
+            String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+            if (m.contains("no space") || m.contains("disk is full") || m.contains("disk full") || m.contains("quota")
+                    || m.contains("enospc")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     public static Throwable unwrap(Throwable failure) {
