@@ -11,8 +11,9 @@ import java.util.List;
  * @param state           where it stands
  * @param downloadedBytes verified bytes in place, each chunk counted once (fetched plus reused)
  * @param totalBytes      the game's size (0 until the manifest is chosen)
- * @param fetchedBytes    verified bytes fetched from peers
- * @param reusedBytes     verified bytes taken from the installed copy or from a previous run
+ * @param fetchedBytes    verified bytes fetched from peers (in this run or in one before a restart)
+ * @param reusedBytes     verified bytes copied or linked from local data instead of fetched: the installed
+ *                        copy of an older version, or the staging folder of a version the download left
  * @param bytesPerSecond  recent rate of verified bytes fetched
  * @param activePeers     sources with a request in flight
  * @param sources         peers this download may fetch from now

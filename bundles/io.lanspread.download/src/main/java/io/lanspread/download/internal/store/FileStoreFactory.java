@@ -286,7 +286,13 @@ public class FileStoreFactory implements StoreFactory {
         if (!Files.isDirectory(gameDir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        return library.manifest(gameId).filter(m -> m.gameId().equals(gameId)).map(m -> new LocalCopy(gameDir, m, null));
+        Optional<GameManifest> hashed = library.manifest(gameId).filter(m -> m.gameId().equals(gameId));
+        if (hashed.isPresent()) {
+            return Optional.of(new LocalCopy(gameDir, hashed.get(), null));
+        }
+        // Just installed and not hashed by the library yet: what lanspread installed there will do, since
+        // every reused chunk is hashed again against the new manifest before it counts.
+        return records.read(gameId).filter(m -> m.gameId().equals(gameId)).map(m -> new LocalCopy(gameDir, m, null));
     }
 
     @Override

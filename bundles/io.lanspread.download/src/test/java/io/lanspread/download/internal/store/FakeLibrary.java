@@ -87,8 +87,14 @@ final class FakeLibrary implements LocalLibrary {
         }
     }
 
+    /** True while the library has not hashed its games yet (as right after an install): no manifests. */
+    volatile boolean hashing;
+
     @Override
     public Optional<GameManifest> manifest(String gameId) {
+        if (hashing) {
+            return Optional.empty();
+        }
         Path game = dir.resolve(gameId);
         if (!Files.isRegularFile(game.resolve("version.ini"))) {
             return Optional.empty();

@@ -62,6 +62,25 @@ class InstallTest {
     }
 
     @Test
+    void aGameJustInstalledAndNotHashedYetIsReusedThroughTheInstallRecord() throws IOException {
+        Map<String, byte[]> v1 = StoreFixture.gameFiles("1.0", 7);
+        FileStoreFactory factory = fx.factory();
+        download(factory, "d1", fx.remoteGame("quake", "1.0", v1));
+        fx.library.hashing = true;
+
+        assertThat(factory.installed("quake")).hasValueSatisfying(copy -> {
+            assertThat(copy.folder()).isEqualTo(gameDir);
+            assertThat(copy.manifest().version()).isEqualTo("1.0");
+        });
+        Map<String, byte[]> v2 = new java.util.TreeMap<>(v1);
+        v2.put("version.ini", "2.0\n".getBytes());
+        GameManifest next = fx.remoteGame("quake", "2.0", v2);
+        DownloadStore store = factory.open("d2", StoreFixture.request("quake"), next);
+        long reused = store.reuse(List.of(factory.installed("quake").orElseThrow()), () -> false);
+        assertThat(reused).as("every file but version.ini reused").isEqualTo(next.totalSize() - "2.0\n".length());
+    }
+
+    @Test
     void anUpdateKeepsThePlayersFilesAndDropsFilesOnlyTheOldVersionHad() throws IOException {
         Map<String, byte[]> v1 = StoreFixture.gameFiles("1.0", 7);
         v1.put("old-only.dat", TestGames.bytes(3, 2000));
