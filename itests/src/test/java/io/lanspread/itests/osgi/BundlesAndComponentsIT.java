@@ -89,7 +89,8 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
         List<String> names = ours.stream().map(d -> d.name).collect(Collectors.toList());
         assertTrue("components: " + names, names.containsAll(List.of("io.lanspread.catalog", "io.lanspread.catalog.peers",
                 "io.lanspread.identity", "io.lanspread.transport.quic.server", "io.lanspread.transport.quic.client",
-                "io.lanspread.discovery.static", "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.download.planner.leastloaded",
+                "io.lanspread.discovery.static", "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.download.planner.adaptive",
+                "io.lanspread.download.planner.even", "io.lanspread.peer.downloads",
                 "io.lanspread.peer", "io.lanspread.peer.notices", "io.lanspread.bridge.http")));
         for (ComponentDescriptionDTO d : ours) {
             assertTrue(d.name + " enabled", scr.isComponentEnabled(d));

@@ -130,6 +130,38 @@ public final class Deadlines {
         } while (System.nanoTime() < end || polls < 2);
     }
 
+    /**
+     * Polls {@code bad} for as long as {@code running} holds and then for {@code after} more; fails as
+     * soon as it holds, or when {@code running} still holds at {@code limit} since the call. A probe that
+     * throws fails too.
+     */
+    public static void neverWhile(String what, java.util.function.BooleanSupplier running, Duration after,
+            Duration limit, Check bad, Callable<?> state) {
+        long start = System.nanoTime();
+        long end = Long.MAX_VALUE;
+        do {
+            try {
+                if (bad.holds()) {
+                    throw new AssertionError(what + " happened "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms into the window; state: "
+                            + describe(state));
+                }
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Exception e) {
+                throw new AssertionError("could not check that " + what + " never happens", e);
+            }
+            if (end == Long.MAX_VALUE && !running.getAsBoolean()) {
+                end = System.nanoTime() + after.toNanos();
+            }
+            if (end == Long.MAX_VALUE && System.nanoTime() - start > limit.toNanos()) {
+                throw new AssertionError("still running after " + limit.toMillis() + " ms while checking that " + what
+                        + " never happens; state: " + describe(state));
+            }
+            pause();
+        } while (System.nanoTime() < end);
+    }
+
     private static String describe(Callable<?> state) {
         try {
             return String.valueOf(state.call());

@@ -133,6 +133,11 @@ public final class LabPeer {
         return host;
     }
 
+    /** The port on the test's 127.0.0.1 that reaches this peer's HTTP API. */
+    public int apiPort() {
+        return apiPort;
+    }
+
     public Path home() {
         return home;
     }

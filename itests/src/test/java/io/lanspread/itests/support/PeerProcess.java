@@ -47,14 +47,34 @@ public final class PeerProcess implements AutoCloseable {
 
     /** Starts {@code ./lanspread} with games and state folders under {@code home} and system-chosen ports. */
     public static PeerProcess start(Path home, String name, String... extraArgs) throws IOException {
+        return start(home, name, home.resolve(name + ".log"), extraArgs);
+    }
+
+    /**
+     * Like {@link #start(Path, String, String...)}, with the output going to {@code log}: a peer started
+     * again on the same folders keeps the log of its earlier run.
+     */
+    public static PeerProcess start(Path home, String name, Path log, String... extraArgs) throws IOException {
+        return startWithJvmOptions(home, name, log, null, extraArgs);
+    }
+
+    /**
+     * Like {@link #start(Path, String, Path, String...)}, with {@code javaOpts} (when not null) as the
+     * peer JVM's options ({@code LANSPREAD_JAVA_OPTS} of {@code ./lanspread}).
+     */
+    public static PeerProcess startWithJvmOptions(Path home, String name, Path log, String javaOpts,
+            String... extraArgs) throws IOException {
         Path games = Files.createDirectories(home.resolve("games"));
         Path state = Files.createDirectories(home.resolve("state"));
         List<String> cmd = new ArrayList<>(List.of(Distribution.root().resolve("lanspread").toString(),
                 "--games", games.toString(), "--state", state.toString(), "--name", name,
                 "--port", "0", "--http-port", "0", "--bind", "127.0.0.1"));
         cmd.addAll(List.of(extraArgs));
-        Path log = home.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
+        if (javaOpts != null) {
+            builder.environment().put("LANSPREAD_JAVA_OPTS", javaOpts);
+        }
+        Process p = builder.start();
         PeerProcess peer = new PeerProcess(p, log);
         peer.pumpOutput();
         return peer;
@@ -153,6 +173,20 @@ public final class PeerProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** SIGKILL, and waits for the process to be gone; returns System.nanoTime() just before the signal. */
+    public long kill() throws InterruptedException {
+        long at = System.nanoTime();
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("peer survived SIGKILL for 10 s");
+        }
+        return at;
     }
 
     /** Sends SIGTERM and waits for the process to end; returns how long it took in milliseconds. */
