@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Dictionary;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
@@ -11,7 +12,8 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Writes configurations through the framework's Config Admin service. The launcher's class loader
+ * Writes configurations through the framework's Config Admin service, replacing only the properties the
+ * launcher owns ({@link PeerConfigurations#merge}). The launcher's class loader
  * does not see the bundle's {@code org.osgi.service.cm} classes, so the calls go through reflection
  * on the interfaces loaded from the Config Admin bundle itself.
  */
@@ -28,7 +30,8 @@ final class ConfigAdminWriter {
         this.context = context;
     }
 
-    void write(Map<String, ? extends Dictionary<String, Object>> configurations, long timeoutMillis)
+    void write(Map<String, ? extends Dictionary<String, Object>> configurations, Map<String, Set<String>> owned,
+            long timeoutMillis)
             throws Exception {
         ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, CONFIGURATION_ADMIN, null);
         tracker.open();
@@ -43,10 +46,14 @@ final class ConfigAdminWriter {
             Class<?> configurationType = ref.getBundle().loadClass(CONFIGURATION);
             Method getConfiguration = adminType.getMethod("getConfiguration", String.class, String.class);
             Method update = configurationType.getMethod("update", Dictionary.class);
+            Method getProperties = configurationType.getMethod("getProperties");
             for (Map.Entry<String, ? extends Dictionary<String, Object>> entry : configurations.entrySet()) {
                 try {
                     Object configuration = getConfiguration.invoke(admin, entry.getKey(), ANY_LOCATION);
-                    update.invoke(configuration, entry.getValue());
+                    @SuppressWarnings("unchecked")
+                    Dictionary<String, ?> stored = (Dictionary<String, ?>) getProperties.invoke(configuration);
+                    Set<String> ownedKeys = owned.getOrDefault(entry.getKey(), Set.of());
+                    update.invoke(configuration, PeerConfigurations.merge(stored, ownedKeys, entry.getValue()));
                 } catch (InvocationTargetException e) {
                     throw new IllegalStateException("cannot write configuration " + entry.getKey(), e.getCause());
                 }

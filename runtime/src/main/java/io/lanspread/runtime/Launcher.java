@@ -120,7 +120,8 @@ public final class Launcher {
             stop(framework);
             return EXIT_NOT_READY;
         }
-        new ConfigAdminWriter(context).write(PeerConfigurations.from(options), CONFIG_ADMIN_TIMEOUT_MILLIS);
+        new ConfigAdminWriter(context).write(PeerConfigurations.from(options), PeerConfigurations.OWNED,
+                CONFIG_ADMIN_TIMEOUT_MILLIS);
         // installed but not started, so that `start io.lanspread.discovery.mdns` on the console turns it on
         deployer.startRemaining(options.mdns() ? Set.of() : Set.of(MDNS_BUNDLE));
 

@@ -1,12 +1,16 @@
 package io.lanspread.runtime;
 
+import java.util.Dictionary;
+import java.util.Enumeration;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns the command line into Config Admin configurations, one dictionary per PID. Only what the
- * flags decide is written; every other property keeps the default of its component's annotation.
+ * flags decide is written ({@link #OWNED}); every other property keeps what the operator set (through
+ * the console, say) or else the default of its component's annotation.
  */
 final class PeerConfigurations {
 
@@ -19,7 +23,41 @@ final class PeerConfigurations {
 
     static final String HTTP_HOST = "127.0.0.1";
 
+    /**
+     * The properties the flags decide, per PID: written at every start, and removed when their flag is
+     * absent (an unset --name falls back to the component's default, not to the last run's name).
+     */
+    static final Map<String, Set<String>> OWNED = Map.of(
+            CATALOG, Set.of("games.dir", "state.dir"),
+            DOWNLOAD, Set.of("state.dir"),
+            IDENTITY, Set.of("state.dir", "name"),
+            QUIC_SERVER, Set.of("bind.address", "port"),
+            STATIC_DISCOVERY, Set.of("peers"),
+            HTTP, Set.of("org.osgi.service.http.port", "org.apache.felix.http.host"));
+
     private PeerConfigurations() {
+    }
+
+    /**
+     * A PID's stored properties with the flag-owned ones replaced by {@code fromFlags}: what the operator
+     * set otherwise survives a restart.
+     */
+    static Hashtable<String, Object> merge(Dictionary<String, ?> stored, Set<String> owned,
+            Dictionary<String, Object> fromFlags) {
+        Hashtable<String, Object> merged = new Hashtable<>();
+        if (stored != null) {
+            for (Enumeration<String> keys = stored.keys(); keys.hasMoreElements();) {
+                String key = keys.nextElement();
+                if (!owned.contains(key)) {
+                    merged.put(key, stored.get(key));
+                }
+            }
+        }
+        for (Enumeration<String> keys = fromFlags.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            merged.put(key, fromFlags.get(key));
+        }
+        return merged;
     }
 
     static Map<String, Hashtable<String, Object>> from(LaunchOptions options) {

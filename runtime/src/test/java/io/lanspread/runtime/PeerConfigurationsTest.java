@@ -44,4 +44,30 @@ class PeerConfigurationsTest {
         assertThat(PeerConfigurations.from(o).get("io.lanspread.identity")).doesNotContainKey("name");
         assertThat((String[]) PeerConfigurations.from(o).get("io.lanspread.discovery.static").get("peers")).isEmpty();
     }
+
+    @Test
+    void everyWrittenPropertyIsOwnedSoThatAnAbsentFlagIsRemovedNextTime() throws Exception {
+        LaunchOptions o = LaunchOptions.parse(new String[] { "--name", "bob" }, Path.of("/w"));
+        PeerConfigurations.from(o).forEach((pid, properties) ->
+                assertThat(PeerConfigurations.OWNED.get(pid)).as(pid).containsAll(java.util.Collections.list(properties.keys())));
+    }
+
+    @Test
+    void aRestartKeepsWhatTheOperatorSetAndReplacesWhatTheFlagsDecide() {
+        Hashtable<String, Object> stored = new Hashtable<>();
+        stored.put("service.pid", "io.lanspread.identity");
+        stored.put("state.dir", "/old");
+        stored.put("name", "last-run");
+        stored.put("planner.target", "(lanspread.planner.name=even)");
+        Hashtable<String, Object> fromFlags = new Hashtable<>();
+        fromFlags.put("state.dir", "/new");
+
+        Hashtable<String, Object> merged = PeerConfigurations.merge(stored,
+                PeerConfigurations.OWNED.get("io.lanspread.identity"), fromFlags);
+
+        assertThat(merged).containsEntry("state.dir", "/new")
+                .containsEntry("planner.target", "(lanspread.planner.name=even)")
+                .doesNotContainKey("name");
+        assertThat(PeerConfigurations.merge(null, java.util.Set.of("a"), fromFlags)).containsOnly(entry("state.dir", "/new"));
+    }
 }
