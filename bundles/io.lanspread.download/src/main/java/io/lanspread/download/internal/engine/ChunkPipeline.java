@@ -1,0 +1,216 @@
+package io.lanspread.download.internal.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lanspread.api.download.Chunk;
+import io.lanspread.api.download.DownloadState;
+import io.lanspread.api.transport.ChunkData;
+import io.lanspread.api.transport.PeerRequestException;
+import io.lanspread.api.transport.PeerRequestException.Reason;
+import io.lanspread.download.internal.lifecycle.Sentences;
+import io.lanspread.download.internal.source.Source;
+import io.lanspread.download.internal.store.ChunkLayout;
+import io.lanspread.download.internal.store.DownloadStore;
+
+/**
+ * One chunk's way: requested from a source, its answer checked by the verifier on a worker, the first
+ * verified copy written to the store on a worker; wrong bytes and failed requests count against the chunk
+ * and the source. Runs only on the download's serial executor (answers, verdicts and writes hand back to it).
+ */
+final class ChunkPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(Download.class);
+
+    private final DownloadContext download;
+    private final SourceKeeper sources;
+    private final StallWatch stalls;
+    private final Ending ending;
+
+    ChunkPipeline(DownloadContext download, SourceKeeper sources, StallWatch stalls, Ending ending) {
+        this.download = download;
+        this.sources = sources;
+        this.stalls = stalls;
+        this.ending = ending;
+    }
+
+    /** The scheduler's way to request a chunk from a source. */
+    void send(Source source, int index) {
+        Chunk chunk = download.layout.chunk(index);
+        source.requested(index);
+        download.board.requested(index, true);
+        ChunkLayout chunks = download.layout;
+        CompletionStage<ChunkData> answer;
+        try {
+            answer = download.services.client().getChunk(source.address(), download.gameId(), chunk.path(),
+                    chunk.offset(), chunk.length());
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((data, failure) -> {
+            if (failure != null || data == null) {
+                Throwable why = failure != null ? failure : new PeerRequestException(Reason.PROTOCOL, "no data");
+                download.onSerial(() -> requestFailed(source, index, why));
+                return;
+            }
+            download.services.verifier().verify(chunks, index, data.data()).whenComplete((ok, error) -> {
+                if (error != null) {
+                    LOG.warn("download {}: verifying chunk {} failed", download.id, index, error);
+                }
+                download.onSerial(() -> answered(source, index, data.data(), Boolean.TRUE.equals(ok)));
+            });
+        });
+    }
+
+    private void answered(Source source, int index, ByteBuffer data, boolean verified) {
+        if (!source.endRequest(index)) {
+            return; // a late copy of a chunk another source delivered, or from a source that left
+        }
+        download.board.requestEnded(index, !source.stalled());
+        if (download.stopped || download.lifecycle.ending()) {
+            ending.maybeComplete();
+            return;
+        }
+        Chunk chunk = download.layout.chunk(index);
+        if (!verified) {
+            badChunk(source, chunk);
+            return;
+        }
+        if (source.stalled()) {
+            stalls.unstall(source);
+        }
+        source.delivered(chunk.length());
+        if (download.board.isSettled(index)) {
+            download.scheduler.fill();
+            return;
+        }
+        download.board.writing(index);
+        cancelOtherRequests(index, source);
+        write(source, chunk, data);
+        download.scheduler.fill();
+    }
+
+    /** The first verified copy won: the other requests for the chunk no longer count; their answers are dropped. */
+    private void cancelOtherRequests(int index, Source winner) {
+        for (Source other : download.sources.all()) {
+            if (other != winner && other.endRequest(index)) {
+                download.board.requestEnded(index, !other.stalled());
+            }
+        }
+    }
+
+    private void write(Source source, Chunk chunk, ByteBuffer data) {
+        DownloadStore target = download.store;
+        download.writesInFlight++;
+        download.onWorker(() -> {
+            Exception failure = null;
+            try {
+                target.write(chunk, data);
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+            Exception why = failure;
+            download.onSerial(() -> written(source, chunk, why));
+        });
+    }
+
+    private void written(Source source, Chunk chunk, Exception failure) {
+        download.writesInFlight--;
+        if (failure != null) {
+            download.board.writeFailed(chunk.index());
+            if (!download.stopped) {
+                LOG.warn("download {}: writing {} failed", download.id, chunk.path(), failure);
+                ending.endWith(DownloadState.FAILED, Sentences.diskFailure(failure, "writing " + chunk.path()));
+            }
+            ending.maybeComplete();
+            return;
+        }
+        download.board.written(chunk.index());
+        download.doneBytes += chunk.length();
+        download.rate.add(chunk.length());
+        if (download.stopped || download.lifecycle.ending()) {
+            ending.maybeComplete();
+            return;
+        }
+        download.scheduler.chunkDone(chunk, source);
+        if (download.board.remaining() == 0) {
+            ending.finish();
+        } else {
+            download.scheduler.fill();
+        }
+    }
+
+    private void badChunk(Source source, Chunk chunk) {
+        source.badChunk(chunk.index());
+        sources.refuseOnSameHost(source, chunk.index());
+        download.scheduler.chunkFailed(chunk, source);
+        int attempts = download.board.failed(chunk.index());
+        LOG.warn("download {}: chunk at {} of {} from {} does not match the manifest ({} bad from it)", download.id,
+                chunk.offset(), chunk.path(), source.peerId(), source.badChunks());
+        if (source.badChunks() == 1) {
+            download.lifecycle.note(source.name() + " sent a part of " + chunk.path()
+                    + " that does not match the agreed manifest; it was fetched again from another peer.");
+        }
+        if (attempts >= download.settings.attemptsPerChunk()) {
+            ending.endWith(DownloadState.FAILED, "A part of " + chunk.path() + " failed " + attempts
+                    + " times (wrong bytes or errors from the peers); the download stopped.");
+            return;
+        }
+        if (source.badChunks() >= download.settings.dropAfterBadChunks()) {
+            sources.drop(source);
+            String note = source.name() + " sent " + source.badChunks()
+                    + " chunks that do not match the agreed manifest; it is no longer used for this download.";
+            LOG.warn("download {}: {}", download.id, note);
+            download.lifecycle.note(note);
+            download.scheduler.sourcesChanged();
+        }
+        sources.afterSourcesShrank();
+    }
+
+    private void requestFailed(Source source, int index, Throwable failure) {
+        if (!source.endRequest(index)) {
+            return;
+        }
+        download.board.requestEnded(index, !source.stalled());
+        if (download.stopped || download.lifecycle.ending()) {
+            ending.maybeComplete();
+            return;
+        }
+        Chunk chunk = download.layout.chunk(index);
+        Throwable cause = Sentences.unwrap(failure);
+        Reason reason = cause instanceof PeerRequestException p ? p.reason() : null;
+        download.scheduler.chunkFailed(chunk, source);
+        if (reason == Reason.FILE_CHANGED) {
+            source.fileChanged(download.files.fileOf(index));
+            download.lifecycle.note(source.name() + "'s copy of " + chunk.path()
+                    + " changed since it was hashed; other peers serve that file.");
+            sources.afterSourcesShrank();
+            return;
+        }
+        if (reason == Reason.GAME_NOT_FOUND) {
+            sources.remove(source.peerId(), source.name() + " no longer has the game; it is not used.");
+            return;
+        }
+        source.failed();
+        LOG.debug("download {}: chunk {} from {} failed", download.id, index, source.peerId(), cause);
+        if (reason != Reason.UNREACHABLE && reason != Reason.TIMEOUT) {
+            int attempts = download.board.failed(index);
+            if (attempts >= download.settings.attemptsPerChunk()) {
+                ending.endWith(DownloadState.FAILED, "A part of " + chunk.path() + " could not be fetched after "
+                        + attempts + " tries: the last peer asked failed because " + Sentences.peerFailure(cause) + ".");
+                return;
+            }
+        }
+        if (source.failuresInARow() >= download.settings.dropAfterFailures()) {
+            sources.remove(source.peerId(), source.name() + " failed " + source.failuresInARow()
+                    + " requests in a row because " + Sentences.peerFailure(cause)
+                    + "; it is not asked again until it is seen again.");
+            return;
+        }
+        download.scheduler.fill();
+    }
+}
