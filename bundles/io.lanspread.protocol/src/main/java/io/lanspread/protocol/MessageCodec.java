@@ -2,6 +2,11 @@ package io.lanspread.protocol;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +24,9 @@ import io.lanspread.api.game.GameFile;
 
 /**
  * Encodes messages into frames (4-byte big-endian payload length + UTF-8 JSON) and decodes them, strictly:
- * a frame over the limit, a truncated frame, invalid JSON, an unknown {@code type} (including one of a newer
- * protocol version than the connection's) or a missing or invalid field is a {@link ProtocolException}.
- * Unknown extra fields are ignored. Thread-safe.
+ * a frame over the limit, a truncated frame, a payload that is not strict UTF-8 (see {@link #checkUtf8}),
+ * invalid JSON, an unknown {@code type} (including one of a newer protocol version than the connection's) or a
+ * missing or invalid field is a {@link ProtocolException}. Unknown extra fields are ignored. Thread-safe.
  */
 public final class MessageCodec {
 
@@ -319,7 +324,105 @@ public final class MessageCodec {
         return decoder.decode(json);
     }
 
+    /** Chars decoded at a time by {@link #checkUtf8}: the decoded text is only looked at, never kept. */
+    private static final int UTF8_CHECK_CHARS = 8192;
+
+    /**
+     * Refuses a payload that is not strict UTF-8, before any JSON parsing (Jackson on its own skips a leading
+     * BOM, guesses UTF-16 and UTF-32 from NUL bytes, and decodes overlong sequences and sequences above
+     * U+10FFFF instead of refusing them). Refused: a byte order mark (EF BB BF) at the start; a raw NUL byte
+     * (JSON never allows an unescaped U+0000; the JSON escape backslash-u-0000 inside a string is accepted);
+     * overlong encodings; UTF-16 surrogates encoded in UTF-8 (ED A0 80 … ED BF BF); code points above
+     * U+10FFFF and the bytes F5 … FF; sequences truncated by a non-continuation byte or the end of the
+     * payload; stray continuation bytes. Everything else that is well-formed UTF-8 (Unicode table 3-7)
+     * passes, noncharacters such as U+FFFF included. ASCII bytes are a plain byte scan; each run of
+     * non-ASCII bytes goes through the JDK's strict decoder ({@link CodingErrorAction#REPORT}) into a small
+     * reused buffer, so a megabyte header is not copied.
+     *
+     * @throws ProtocolException naming the byte offset and the offending bytes
+     */
+    static void checkUtf8(byte[] json) throws ProtocolException {
+        if (json.length >= 3 && json[0] == (byte) 0xEF && json[1] == (byte) 0xBB && json[2] == (byte) 0xBF) {
+            throw new ProtocolException("invalid UTF-8: byte order mark (EF BB BF) at the start of the payload");
+        }
+        CharsetDecoder decoder = null;
+        CharBuffer out = null;
+        int i = 0;
+        while (i < json.length) {
+            byte b = json[i];
+            if (b > 0) {
+                i++;
+                continue;
+            }
+            if (b == 0) {
+                throw new ProtocolException("invalid payload: raw NUL byte at offset " + i
+                        + " (JSON allows U+0000 only escaped, inside a string)");
+            }
+            // a run of non-ASCII bytes: a well-formed sequence never holds an ASCII byte, so it ends one
+            int end = i + 1;
+            while (end < json.length && json[end] < 0) {
+                end++;
+            }
+            if (decoder == null) {
+                decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+                out = CharBuffer.allocate(Math.min(UTF8_CHECK_CHARS, Math.max(2, json.length - i)));
+            }
+            checkNonAsciiRun(decoder, out, json, i, end);
+            i = end;
+        }
+    }
+
+    private static void checkNonAsciiRun(CharsetDecoder decoder, CharBuffer out, byte[] json, int from, int end)
+            throws ProtocolException {
+        decoder.reset();
+        ByteBuffer in = ByteBuffer.wrap(json, from, end - from);
+        while (true) {
+            out.clear();
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                throw new ProtocolException(utf8Error(json, in.position()));
+            }
+            if (result.isUnderflow()) {
+                break;
+            }
+        }
+        out.clear();
+        if (decoder.flush(out).isError()) {
+            throw new ProtocolException(utf8Error(json, in.position()));
+        }
+    }
+
+    /** A message naming what is wrong with the sequence at {@code at}. */
+    private static String utf8Error(byte[] json, int at) {
+        int lead = json[at] & 0xFF;
+        int next = at + 1 < json.length ? json[at + 1] & 0xFF : -1;
+        int expected = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        String what;
+        if (lead >= 0x80 && lead <= 0xBF) {
+            what = "stray continuation byte";
+        } else if (lead >= 0xF8) {
+            what = "byte that never occurs in UTF-8";
+        } else if (lead == 0xC0 || lead == 0xC1 || (lead == 0xE0 && next >= 0x80 && next <= 0x9F)
+                || (lead == 0xF0 && next >= 0x80 && next <= 0x8F)) {
+            what = "overlong encoding";
+        } else if (lead == 0xED && next >= 0xA0 && next <= 0xBF) {
+            what = "UTF-16 surrogate encoded in UTF-8";
+        } else if (lead >= 0xF5 || (lead == 0xF4 && next >= 0x90 && next <= 0xBF)) {
+            what = "code point above U+10FFFF";
+        } else {
+            what = at + expected > json.length ? "sequence truncated by the end of the payload"
+                    : "truncated sequence";
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = at; i < Math.min(json.length, at + expected); i++) {
+            hex.append(hex.length() == 0 ? "" : " ").append(String.format("%02X", json[i] & 0xFF));
+        }
+        return "invalid UTF-8 at offset " + at + " (" + hex + "): " + what;
+    }
+
     private JsonNode parse(byte[] json) throws ProtocolException {
+        checkUtf8(json);
         JsonNode n;
         try {
             n = mapper.readTree(json);
