@@ -20,7 +20,8 @@ final class Completion<T> {
     private final AtomicBoolean settled = new AtomicBoolean();
     private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
     private volatile long lastActivity = System.nanoTime();
-    private volatile boolean connected;
+    private volatile PeerConnection connection;
+    private volatile boolean streamOpened;
     private volatile boolean succeeded;
 
     Completion(Executor executor) {
@@ -52,12 +53,27 @@ final class Completion<T> {
         return lastActivity;
     }
 
-    void connected() {
-        connected = true;
+    /** The request got its connection; it may still wait for a stream there. */
+    void connected(PeerConnection via) {
+        connection = via;
     }
 
     boolean isConnected() {
-        return connected;
+        return connection != null;
+    }
+
+    /** The connection the request went to, or null while connecting. */
+    PeerConnection connection() {
+        return connection;
+    }
+
+    /** The request got its stream (the peer's stream credit allowed it). */
+    void streamOpened() {
+        streamOpened = true;
+    }
+
+    boolean isStreamOpened() {
+        return streamOpened;
     }
 
     /** True once the request settled with a result (set before the cleanups run). */

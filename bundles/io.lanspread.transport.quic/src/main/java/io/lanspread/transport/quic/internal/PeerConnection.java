@@ -12,8 +12,10 @@ import io.netty.handler.codec.quic.QuicChannel;
  * One QUIC connection to a peer, on a UDP socket of its own.
  *
  * @param certificatePeerId the peer id derived from the certificate the peer presented in the handshake
+ * @param streams opens this connection's request streams within the peer's stream credit
  */
-record PeerConnection(InetSocketAddress address, Channel datagram, QuicChannel quic, String certificatePeerId) {
+record PeerConnection(InetSocketAddress address, Channel datagram, QuicChannel quic, String certificatePeerId,
+        StreamCredit streams) {
 
     boolean isActive() {
         return quic.isActive();

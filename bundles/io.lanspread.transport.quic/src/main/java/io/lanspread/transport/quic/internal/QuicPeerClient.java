@@ -92,6 +92,10 @@ public final class QuicPeerClient implements PeerClient {
 
         @AttributeDefinition(description = "Event loop threads")
         int event_loop_threads() default 2;
+
+        @AttributeDefinition(description = "Requests per connection that may wait for a stream when the peer's "
+                + "stream limit is reached; a request beyond them fails at once")
+        int max_waiting_requests() default 1024;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerClient.class);
@@ -110,6 +114,7 @@ public final class QuicPeerClient implements PeerClient {
     private final Duration chunkTimeout;
     private final Duration fileIdleTimeout;
     private final int connectTimeoutMillis;
+    private final int maxWaitingRequests;
 
     @Activate
     public QuicPeerClient(Config config, @Reference TlsIdentity identity) {
@@ -125,6 +130,7 @@ public final class QuicPeerClient implements PeerClient {
         chunkTimeout = Duration.ofSeconds(Math.max(1, config.chunk_timeout_seconds()));
         fileIdleTimeout = Duration.ofSeconds(Math.max(1, config.file_idle_timeout_seconds()));
         connectTimeoutMillis = (int) TimeUnit.SECONDS.toMillis(Math.max(1, config.connect_timeout_seconds()));
+        maxWaitingRequests = Math.max(1, config.max_waiting_requests());
         group = new MultiThreadIoEventLoopGroup(Math.max(1, config.event_loop_threads()),
                 new DefaultThreadFactory("lanspread-quic-client", true), NioIoHandler.newFactory());
         // callers may block in callbacks, so the pool grows instead of queueing
@@ -160,13 +166,6 @@ public final class QuicPeerClient implements PeerClient {
         CompletableFuture<PeerHello> hello = request(peer, new Request.Ping(), requestTimeout, false, false,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Pong.class,
                         pong -> pin(pong, connection)));
-        // a peer that does not answer a ping is gone (a restarted peer does not know our old connection):
-        // drop the connection so that the next request makes a new one
-        hello.whenComplete((h, e) -> {
-            if (e instanceof PeerRequestException p && p.reason() == Reason.TIMEOUT) {
-                drop(peer);
-            }
-        });
         return hello;
     }
 
@@ -181,11 +180,6 @@ public final class QuicPeerClient implements PeerClient {
         CompletableFuture<PeerHello> hello = request(peer, request, requestTimeout, false, false,
                 (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Pong.class,
                         pong -> pin(pong, connection)));
-        hello.whenComplete((h, e) -> {
-            if (e instanceof PeerRequestException p && p.reason() == Reason.TIMEOUT) {
-                drop(peer); // as for ping
-            }
-        });
         return hello;
     }
 
@@ -312,28 +306,47 @@ public final class QuicPeerClient implements PeerClient {
         } catch (IllegalArgumentException e) { // over the request size limit
             return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
         }
-        return exchange(peer, frame, request.sinceVersion(), timeout, idle, pinned, handlers);
+        boolean liveness = request instanceof Request.Ping || request instanceof Request.Hello;
+        boolean control = liveness || request instanceof Request.LibraryChanged || request instanceof Request.Goodbye;
+        return exchange(peer, frame, request.sinceVersion(), timeout, idle, pinned, control, liveness, handlers);
     }
 
     /** As below, for a request of protocol 1 (tests send malformed frames with it). */
     <T> CompletableFuture<T> exchange(InetSocketAddress peer, byte[] requestBytes, Duration timeout, boolean idle,
             boolean pinned, HandlerFactory<T> handlers) {
-        return exchange(peer, requestBytes, Protocol.VERSION_1, timeout, idle, pinned, handlers);
+        return exchange(peer, requestBytes, Protocol.VERSION_1, timeout, idle, pinned, false, false, handlers);
     }
 
     /**
      * Sends raw bytes as a request on a new stream of the connection to {@code peer} and reads the answer
      * with the handler. A connection of an older protocol than {@code sinceVersion} fails the request with
-     * {@code PROTOCOL} before anything is sent.
+     * {@code PROTOCOL} before anything is sent. The stream is opened only within the peer's stream credit:
+     * until then the request waits on its connection ({@link StreamCredit}), its timeout running.
+     *
+     * @param control whether the request goes before waiting data requests (ping, hello, notices)
+     * @param liveness whether a failure, whatever its reason, drops the connection (ping and hello): a peer
+     *        that does not answer is gone or restarted, and no longer knows our old connection
      */
     <T> CompletableFuture<T> exchange(InetSocketAddress peer, byte[] requestBytes, int sinceVersion, Duration timeout,
-            boolean idle, boolean pinned, HandlerFactory<T> handlers) {
+            boolean idle, boolean pinned, boolean control, boolean liveness, HandlerFactory<T> handlers) {
         Completion<T> completion = new Completion<>(executor);
         try {
             watch(completion, timeout, idle);
         } catch (RuntimeException e) { // the group is shutting down
             completion.fail(new PeerRequestException(Reason.UNREACHABLE, "the client is stopped", e));
             return completion.future();
+        }
+        if (liveness) { // before the caller learns of the failure, so that its next request reconnects
+            completion.onSettled(() -> {
+                if (!completion.succeeded()) {
+                    PeerConnection used = completion.connection();
+                    if (used != null) {
+                        drop(used);
+                    } else {
+                        drop(peer); // it failed while connecting
+                    }
+                }
+            });
         }
         connection(peer).whenComplete((connection, error) -> {
             if (error != null) {
@@ -343,7 +356,7 @@ public final class QuicPeerClient implements PeerClient {
             if (completion.isSettled()) {
                 return;
             }
-            completion.connected();
+            completion.connected(connection);
             if (pinned) {
                 PeerRequestException impostor = checkPin(connection);
                 if (impostor != null) {
@@ -357,34 +370,49 @@ public final class QuicPeerClient implements PeerClient {
                         + " speaks only lanspread protocol " + connection.protocolVersion()));
                 return;
             }
-            connection.quic().createStream(QuicStreamType.BIDIRECTIONAL, handlers.create(completion, connection))
-                    .addListener(f -> {
-                        if (!f.isSuccess()) {
-                            completion.fail(new PeerRequestException(Reason.UNREACHABLE,
-                                    "cannot open a stream to " + peer + ": " + f.cause(), f.cause()));
-                            return;
-                        }
-                        QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
-                        // A failed or timed-out request abandons its stream. A successful one leaves it to
-                        // the server's FIN, which ends it on both sides; closing it first (with the FIN
-                        // still unread) left quiche holding every finished stream, and each packet got
-                        // slower as a download went on.
-                        completion.onSettled(() -> {
-                            if (!completion.succeeded() && stream.isActive()) {
-                                stream.close();
-                            }
-                        });
-                        stream.writeAndFlush(Unpooled.wrappedBuffer(requestBytes)).addListener(w -> {
-                            if (w.isSuccess()) {
-                                stream.shutdownOutput(); // FIN after the request, from the write's listener
-                            } else {
-                                completion.fail(new PeerRequestException(Reason.UNREACHABLE,
-                                        "cannot send to " + peer + ": " + w.cause(), w.cause()));
-                            }
-                        });
-                    });
+            connection.streams().submit(completion, control,
+                    () -> openStream(connection, completion, requestBytes, handlers));
         });
         return completion.future();
+    }
+
+    /** Opens the request's stream and sends the request (event loop, within the peer's stream credit). */
+    private <T> void openStream(PeerConnection connection, Completion<T> completion, byte[] requestBytes,
+            HandlerFactory<T> handlers) {
+        InetSocketAddress peer = connection.address();
+        completion.streamOpened();
+        connection.quic().createStream(QuicStreamType.BIDIRECTIONAL, handlers.create(completion, connection))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        // should not happen within the credit; Netty used up a stream id for it, and a gap in
+                        // the ids leaves the connection unusable: the next request makes a new one
+                        LOG.debug("cannot open a stream to {}; dropping the connection", peer, f.cause());
+                        drop(connection);
+                        completion.fail(new PeerRequestException(Reason.UNREACHABLE,
+                                "cannot open a stream to " + peer + ": " + f.cause(), f.cause()));
+                        return;
+                    }
+                    QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                    // credit may have come back while this stream was open
+                    stream.closeFuture().addListener(closed -> connection.streams().pump());
+                    // A failed or timed-out request abandons its stream. A successful one leaves it to
+                    // the server's FIN, which ends it on both sides; closing it first (with the FIN
+                    // still unread) left quiche holding every finished stream, and each packet got
+                    // slower as a download went on.
+                    completion.onSettled(() -> {
+                        if (!completion.succeeded() && stream.isActive()) {
+                            stream.close();
+                        }
+                    });
+                    stream.writeAndFlush(Unpooled.wrappedBuffer(requestBytes)).addListener(w -> {
+                        if (w.isSuccess()) {
+                            stream.shutdownOutput(); // FIN after the request, from the write's listener
+                        } else {
+                            completion.fail(new PeerRequestException(Reason.UNREACHABLE,
+                                    "cannot send to " + peer + ": " + w.cause(), w.cause()));
+                        }
+                    });
+                });
     }
 
     /** A failure when the connection's certificate belongs to another peer than the one pinned to its address. */
@@ -410,8 +438,12 @@ public final class QuicPeerClient implements PeerClient {
             long quiet = System.nanoTime() - completion.lastActivity();
             if (idle && quiet < timeout.toNanos()) {
                 schedule(completion, timeout, true, timeout.toNanos() - quiet);
-            } else if (completion.isConnected()) {
+            } else if (completion.isStreamOpened()) {
                 completion.fail(new PeerRequestException(Reason.TIMEOUT, "no answer within " + timeout.toSeconds() + " s"));
+            } else if (completion.isConnected()) {
+                completion.fail(new PeerRequestException(Reason.TIMEOUT, "no stream to "
+                        + completion.connection().address() + " became free within " + timeout.toSeconds()
+                        + " s (the peer's stream limit was reached)"));
             } else {
                 completion.fail(new PeerRequestException(Reason.UNREACHABLE, "no connection within "
                         + timeout.toSeconds() + " s"));
@@ -454,8 +486,9 @@ public final class QuicPeerClient implements PeerClient {
                         return;
                     }
                     Channel datagram = ((ChannelFuture) bound).channel();
+                    StreamCredit streams = new StreamCredit(peer, maxWaitingRequests);
                     QuicChannel.newBootstrap(datagram)
-                            .handler(new ChannelInboundHandlerAdapter())
+                            .handler(streams)
                             .streamHandler(new ChannelInboundHandlerAdapter()) // the server opens no streams
                             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                             .remoteAddress(peer)
@@ -470,7 +503,7 @@ public final class QuicPeerClient implements PeerClient {
                                 PeerConnection connection;
                                 try {
                                     requireLanspreadProtocol(quic);
-                                    connection = new PeerConnection(peer, datagram, quic, certificatePeerId(quic));
+                                    connection = new PeerConnection(peer, datagram, quic, certificatePeerId(quic), streams);
                                 } catch (PeerRequestException e) {
                                     quic.close();
                                     datagram.close();

@@ -67,6 +67,10 @@ public final class QuicPeerServer implements PeerServer {
 
         @AttributeDefinition(description = "Threads reading files and hashing chunks")
         int io_threads() default 8;
+
+        @AttributeDefinition(description = "Requests a client may have in flight on one connection (QUIC "
+                + "initial_max_streams_bidi); clients wait for a free stream beyond it")
+        int max_streams() default 64;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerServer.class);
@@ -79,6 +83,7 @@ public final class QuicPeerServer implements PeerServer {
     private final Channel channel;
     private final InetSocketAddress localAddress;
     private final LongAdder servedBytes = new LongAdder();
+    private final LongAdder acceptedConnections = new LongAdder();
 
     @Activate
     public QuicPeerServer(Config config, @Reference LocalLibrary library, @Reference TlsIdentity identity) {
@@ -91,13 +96,14 @@ public final class QuicPeerServer implements PeerServer {
         try {
             RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
                     new NoticeListeners(noticeListeners), servedBytes);
-            ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder())
+            ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder(), Math.max(1, config.max_streams()))
                     .sslContext(TlsContexts.server(identity))
                     .tokenHandler(null) // no address-validation retry: one round trip less on a LAN
                     .handler(new ChannelInitializer<QuicChannel>() {
                         @Override
                         protected void initChannel(QuicChannel connection) {
                             connections.add(connection);
+                            acceptedConnections.increment();
                             connection.closeFuture().addListener(f -> connections.remove(connection));
                         }
                     })
@@ -155,6 +161,11 @@ public final class QuicPeerServer implements PeerServer {
     /** Open connections from clients (for tests). */
     int connectionCount() {
         return connections.size();
+    }
+
+    /** Connections accepted since the start (for tests). */
+    long acceptedConnections() {
+        return acceptedConnections.sum();
     }
 
     @Override

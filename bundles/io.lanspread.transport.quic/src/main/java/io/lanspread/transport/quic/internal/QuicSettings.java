@@ -11,7 +11,10 @@ final class QuicSettings {
 
     static final long MAX_DATA = 64L * 1024 * 1024;
     static final long MAX_STREAM_DATA = 16L * 1024 * 1024;
-    /** Requests in flight per connection; with 1 MiB chunks this bounds a connection's chunk memory to 64 MiB. */
+    /**
+     * Requests in flight per connection (the server's default; the client opens no more than its peer allows);
+     * with 1 MiB chunks this bounds a connection's chunk memory to 64 MiB.
+     */
     static final long MAX_STREAMS = 64;
     static final long IDLE_TIMEOUT_SECONDS = 30;
     /**
@@ -30,11 +33,16 @@ final class QuicSettings {
     }
 
     static <B extends QuicCodecBuilder<B>> B apply(B builder) {
+        return apply(builder, MAX_STREAMS);
+    }
+
+    /** @param maxStreams bidirectional streams the other side may have open at once */
+    static <B extends QuicCodecBuilder<B>> B apply(B builder, long maxStreams) {
         return builder.maxIdleTimeout(IDLE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .initialMaxData(MAX_DATA)
                 .initialMaxStreamDataBidirectionalLocal(MAX_STREAM_DATA)
                 .initialMaxStreamDataBidirectionalRemote(MAX_STREAM_DATA)
-                .initialMaxStreamsBidirectional(MAX_STREAMS)
+                .initialMaxStreamsBidirectional(maxStreams)
                 .initialMaxStreamsUnidirectional(0);
     }
 }

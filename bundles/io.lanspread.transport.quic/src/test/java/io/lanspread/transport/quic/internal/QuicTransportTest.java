@@ -118,6 +118,7 @@ class QuicTransportTest {
         server.deactivate();
         server = server(new ImpostorIdentity(identity), address.getPort());
         assertFails(client.ping(address), Reason.PROTOCOL);
+        assertThat(client.connectionTo(address)).isNull(); // a failed ping of any kind drops the connection
     }
 
     @Test
