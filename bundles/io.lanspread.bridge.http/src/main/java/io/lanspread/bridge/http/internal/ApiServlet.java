@@ -9,15 +9,20 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.slf4j.Logger;
@@ -32,8 +37,19 @@ import io.lanspread.api.transport.PeerRequestException;
 /**
  * The JSON API a UI uses: {@code /api/status}, {@code /api/peers}, {@code /api/games[/{id}[/download]]},
  * {@code /api/downloads[/{id}[/resume]]}. Every answer is JSON; errors are {@code {"error": "..."}}.
+ * <p>
+ * The control service is an optional, dynamic reference that the servlet looks up (DS lookup strategy)
+ * when a request comes, never while it is being instantiated: SCR gives up after a few seconds
+ * ({@code ds.lock.timeout.milliseconds}) on a service that another thread is still activating, and the
+ * HTTP whiteboard never retries a servlet whose instantiation failed, nor does SCR reliably bind such a
+ * service later. So the servlet comes up whatever the start-up order and however slow the orchestrator
+ * is, answers 503 {@code {"error": "lanspread is still starting"}} until the control service can be had,
+ * and serves once it can.
  */
-@Component(name = "io.lanspread.bridge.http", service = Servlet.class)
+@Component(name = "io.lanspread.bridge.http", service = Servlet.class,
+        reference = @Reference(name = ApiServlet.CONTROL, service = PeerControl.class,
+                cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+                policyOption = ReferencePolicyOption.GREEDY))
 @HttpWhiteboardServletPattern("/api/*")
 @HttpWhiteboardServletName("lanspread-api")
 public final class ApiServlet extends HttpServlet {
@@ -44,11 +60,19 @@ public final class ApiServlet extends HttpServlet {
     /** How long a request waits for a peer (fetching a file tree) before answering 502. */
     private static final long PEER_WAIT_SECONDS = 60;
 
-    private final transient PeerControl control;
+    static final String STARTING = "lanspread is still starting";
+    static final String CONTROL = "control";
+
+    /** Finds the control service when a request comes; null while there is none (yet). */
+    private final transient Supplier<PeerControl> lookup;
 
     @Activate
-    public ApiServlet(@Reference(name = "control") PeerControl control) {
-        this.control = control;
+    public ApiServlet(ComponentContext context) {
+        this(() -> (PeerControl) context.locateService(CONTROL));
+    }
+
+    ApiServlet(Supplier<PeerControl> lookup) {
+        this.lookup = lookup;
     }
 
     @Override
@@ -59,8 +83,14 @@ public final class ApiServlet extends HttpServlet {
             send(response, new Reply(403, Views.error(refusal)));
             return;
         }
+        PeerControl control = lookup.get(); // one service for the whole request
+        if (control == null) {
+            response.setHeader("Retry-After", "1");
+            send(response, new Reply(503, Views.error(STARTING)));
+            return;
+        }
         try {
-            reply = route(request.getMethod(), ApiPath.segments(remainder(request)), request);
+            reply = route(control, request.getMethod(), ApiPath.segments(remainder(request)), request);
         } catch (ApiException e) {
             reply = error(e);
         } catch (RuntimeException e) {
@@ -75,7 +105,7 @@ public final class ApiServlet extends HttpServlet {
         }
     }
 
-    private Reply route(String method, List<String> path, HttpServletRequest request) {
+    private Reply route(PeerControl control, String method, List<String> path, HttpServletRequest request) {
         String first = path.isEmpty() ? "" : path.get(0);
         switch (path.size()) {
         case 1:
@@ -103,7 +133,7 @@ public final class ApiServlet extends HttpServlet {
             }
             if (first.equals("downloads")) {
                 allow(method, "DELETE");
-                return deleteDownload(ApiPath.id("download", path.get(1)));
+                return deleteDownload(control, ApiPath.id("download", path.get(1)));
             }
             break;
         case 3:
@@ -115,7 +145,7 @@ public final class ApiServlet extends HttpServlet {
             }
             if (first.equals("downloads") && path.get(2).equals("resume")) {
                 allow(method, "POST");
-                return resumeDownload(ApiPath.id("download", path.get(1)));
+                return resumeDownload(control, ApiPath.id("download", path.get(1)));
             }
             break;
         default:
@@ -125,23 +155,23 @@ public final class ApiServlet extends HttpServlet {
     }
 
     /** Cancels a download that has not ended, or forgets one that has; the list no longer shows it. */
-    private Reply deleteDownload(String id) {
+    private static Reply deleteDownload(PeerControl control, String id) {
         if (!control.cancel(id) && !control.remove(id)) {
             throw new ApiException(404, "no download " + id);
         }
         return new Reply(204, null);
     }
 
-    private Reply resumeDownload(String id) {
+    private static Reply resumeDownload(PeerControl control, String id) {
         if (!control.resume(id)) {
-            DownloadStatus existing = find(id).orElseThrow(() -> new ApiException(404, "no download " + id));
+            DownloadStatus existing = find(control, id).orElseThrow(() -> new ApiException(404, "no download " + id));
             throw new ApiException(409, "download " + id + " is " + existing.state().name()
                     + "; only an interrupted download can be resumed");
         }
-        return find(id).map(s -> new Reply(202, Views.download(s))).orElseGet(() -> new Reply(204, null));
+        return find(control, id).map(s -> new Reply(202, Views.download(s))).orElseGet(() -> new Reply(204, null));
     }
 
-    private Optional<DownloadStatus> find(String downloadId) {
+    private static Optional<DownloadStatus> find(PeerControl control, String downloadId) {
         return control.downloads().stream().filter(s -> s.id().equals(downloadId)).findFirst();
     }
 

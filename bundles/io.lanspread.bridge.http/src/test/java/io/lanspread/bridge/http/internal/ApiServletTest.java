@@ -35,7 +35,7 @@ class ApiServletTest {
     private static final String ODD = "Quote\" back\\slash\nnew\ttab\u0001ctl \u00e9t\u00e9 \ud83c\udfae \u2028 </script>";
 
     private final FakeControl control = new FakeControl();
-    private final ApiServlet servlet = new ApiServlet(control);
+    private final ApiServlet servlet = new ApiServlet(() -> control);
 
     private FakeHttp.Response call(String method, String path) throws Exception {
         return call(method, path, "");
@@ -76,6 +76,44 @@ class ApiServletTest {
     }
 
     // ---- routes
+
+    // ---- start-up: the servlet is there before the control service
+
+    @ParameterizedTest
+    @CsvSource({"GET,/api/status", "GET,/api/games", "POST,/api/games/a/download", "DELETE,/api/downloads/d1"})
+    void answers503UntilTheControlServiceCanBeHad(String method, String path) throws Exception {
+        ApiServlet starting = new ApiServlet(() -> null);
+        FakeHttp.Response response = new FakeHttp.Response();
+        starting.service(FakeHttp.request(method, path, new byte[0]), response.servletResponse());
+
+        assertError(response, 503, ApiServlet.STARTING);
+        assertThat(response.headers).containsEntry("Retry-After", "1");
+    }
+
+    @Test
+    void servesOnceTheControlServiceIsThereAndAnswers503AgainWhenItGoes() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<io.lanspread.api.control.PeerControl> registry =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ApiServlet late = new ApiServlet(registry::get);
+        assertError(statusFrom(late), 503, ApiServlet.STARTING);
+
+        registry.set(control);
+        assertThat(json(statusFrom(late), 200).get("peerId").asText()).isEqualTo("self");
+
+        FakeControl replacement = new FakeControl();
+        replacement.status = new PeerStatus("other", "me", 42420, Path.of("/srv/games"), 0);
+        registry.set(replacement);
+        assertThat(json(statusFrom(late), 200).get("peerId").asText()).isEqualTo("other");
+
+        registry.set(null);
+        assertError(statusFrom(late), 503, ApiServlet.STARTING);
+    }
+
+    private static FakeHttp.Response statusFrom(ApiServlet servlet) throws Exception {
+        FakeHttp.Response response = new FakeHttp.Response();
+        servlet.service(FakeHttp.request("GET", "/api/status", new byte[0]), response.servletResponse());
+        return response;
+    }
 
     @Test
     void statusNamesThisPeerAndTheRealHttpPort() throws Exception {
