@@ -49,6 +49,7 @@ import io.lanspread.api.game.UnsafePathException;
 import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.api.transport.PeerClient;
+import io.lanspread.download.internal.engine.DiskReservations;
 import io.lanspread.download.internal.engine.Download;
 import io.lanspread.download.internal.engine.EngineServices;
 import io.lanspread.download.internal.engine.EngineSettings;
@@ -152,7 +153,7 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
         this.timer.setRemoveOnCancelPolicy(true);
         this.notifier = new ListenerNotifier(notifierThread);
         this.services = new EngineServices(client, directory, library, stores, new ChunkVerifier(workers), notifier,
-                workers, control, timer, () -> planner, new AdaptivePlanner(), System::nanoTime);
+                workers, control, timer, () -> planner, new AdaptivePlanner(), System::nanoTime, new DiskReservations());
         scheduleTicks();
         workers.execute(this::recover); // re-hashes verified chunks: disk work
     }

@@ -513,6 +513,32 @@ class DownloadEngineTest {
     }
 
     @Test
+    void twoDownloadsThatDoNotBothFitRefuseTheSecondUpFrontAndTheFirstCompletes() {
+        harness().start();
+        FakeGame doom = FakeGame.sample("doom", "1.0", 2);
+        h.stores.freeBytes = game.size() + doom.size() / 2; // either fits alone, not both
+        FakePeers.Peer quakeSource = h.peer("a", "10.0.0.1", game);
+        quakeSource.pauseAfter(2);
+        h.peer("b", "10.0.0.2", doom);
+
+        String first = h.manager.start(DownloadRequest.newest("quake")).id();
+        Harness.await(() -> h.stores.open.containsKey(first), () -> "the first download opened its store");
+        DownloadStatus second = h.awaitEnd(h.manager.start(DownloadRequest.newest("doom")).id());
+
+        assertThat(second.state()).isEqualTo(DownloadState.FAILED);
+        assertThat(second.error()).startsWith("Not enough free space for doom").contains("other downloads still need");
+        assertThat(h.peers.calls("b")).as("nothing fetched for the refused download").isZero();
+        quakeSource.release();
+        DownloadStatus end = h.awaitEnd(first);
+        assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertFinishedWith(h.store(first), game);
+
+        DownloadStatus again = h.awaitEnd(h.manager.start(DownloadRequest.newest("doom")).id());
+        assertThat(again.state()).as("the space the first one held is given back when it ends")
+                .isEqualTo(DownloadState.FINISHED);
+    }
+
+    @Test
     void startRefusesASecondDownloadOfTheSameGameAndUnsafeIds() {
         harness().start();
         FakePeers.Peer a = h.peer("a", "10.0.0.1", game);

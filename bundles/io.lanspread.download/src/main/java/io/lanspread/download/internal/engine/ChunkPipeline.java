@@ -130,6 +130,7 @@ final class ChunkPipeline {
             return;
         }
         download.board.written(chunk.index());
+        download.services.reservations().written(download.id, chunk.length());
         download.doneBytes += chunk.length();
         download.rate.add(chunk.length());
         if (download.stopped || download.lifecycle.ending()) {

@@ -20,9 +20,10 @@ import io.lanspread.download.internal.verify.ChunkVerifier;
  * @param control  runs each download's serial executor: bookkeeping only, never blocks
  * @param timer    waiting timeouts and the progress tick; its tasks only hand work to a serial executor
  * @param planner  the planner service to use now, or null (the built-in planner then plans)
+ * @param reservations the disk space running downloads still need
  */
 public record EngineServices(PeerClient client, PeerDirectory directory, LocalLibrary library, StoreFactory stores,
         ChunkVerifier verifier, ListenerNotifier notifier, Executor workers, Executor control,
         ScheduledExecutorService timer, Supplier<DownloadPlanner> planner, DownloadPlanner builtinPlanner,
-        LongSupplier nanoClock) {
+        LongSupplier nanoClock, DiskReservations reservations) {
 }

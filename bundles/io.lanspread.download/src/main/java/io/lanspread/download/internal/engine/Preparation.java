@@ -131,7 +131,8 @@ final class Preparation {
     private Outcome open(GameManifest chosen, DownloadStore current, List<Ballot> ballots, List<String> notes,
             BooleanSupplier cancelled) {
         try {
-            DownloadStore opened = StoreOpening.open(services.stores(), downloadId, request, chosen, current, cancelled);
+            DownloadStore opened = StoreOpening.open(services.stores(), services.reservations(), downloadId, request,
+                    chosen, current, cancelled);
             return new Ready(opened, current, ballots, notes);
         } catch (StoreOpening.Refused e) {
             return new Failed(e.getMessage(), notes);

@@ -37,15 +37,29 @@ final class StoreOpening {
      * @param previous the download's store of another version, read for reuse (the factory closes it when the
      *                 new one opens; the caller discards it afterwards), or null
      */
-    static DownloadStore open(StoreFactory stores, String downloadId, DownloadRequest request, GameManifest chosen,
-            DownloadStore previous, BooleanSupplier cancelled) throws IOException, Refused {
+    static DownloadStore open(StoreFactory stores, DiskReservations reservations, String downloadId,
+            DownloadRequest request, GameManifest chosen, DownloadStore previous, BooleanSupplier cancelled)
+            throws IOException, Refused {
         Optional<LocalCopy> installed = stores.installed(request.gameId());
         long needed = bytesToFetch(chosen, installed.map(LocalCopy::manifest).orElse(null));
         long free = stores.freeBytes();
-        if (free < needed) {
+        long others = reservations.reserve(downloadId, needed, free);
+        if (others >= 0) {
             throw new Refused("Not enough free space for " + request.gameId() + ": " + Sentences.bytes(needed)
-                    + " needed, " + Sentences.bytes(free) + " free in the games folder.");
+                    + " needed, " + Sentences.bytes(free) + " free in the games folder"
+                    + (others > 0 ? ", of which other downloads still need " + Sentences.bytes(others) : "") + ".");
         }
+        try {
+            return openReserved(stores, downloadId, request, chosen, previous, installed, cancelled);
+        } catch (IOException | Refused | RuntimeException e) {
+            reservations.release(downloadId);
+            throw e;
+        }
+    }
+
+    private static DownloadStore openReserved(StoreFactory stores, String downloadId, DownloadRequest request,
+            GameManifest chosen, DownloadStore previous, Optional<LocalCopy> installed, BooleanSupplier cancelled)
+            throws IOException, Refused {
         List<LocalCopy> copies = new ArrayList<>();
         if (previous != null) {
             copies.add(new LocalCopy(stores.stagingFolder(previous), previous.manifest(), previous.done()));
