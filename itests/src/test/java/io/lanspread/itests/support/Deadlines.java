@@ -171,9 +171,14 @@ public final class Deadlines {
     }
 
     static void pause() {
+        pause(POLL_MILLIS);
+    }
+
+    /** Waits {@code millis} between two polls of a deadline loop (never to wait for state itself). */
+    public static void pause(long millis) {
         try {
             // a poll interval inside a deadline loop, not a wait for state
-            Thread.sleep(POLL_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted");
