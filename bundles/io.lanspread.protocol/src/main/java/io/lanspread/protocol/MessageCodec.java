@@ -99,6 +99,12 @@ public final class MessageCodec {
         } else if (request instanceof Request.GetGameFileChunk r) {
             n.put("type", "getGameFileChunk").put("gameId", r.gameId()).put("path", r.path())
                     .put("offset", r.offset()).put("length", r.length());
+        } else if (request instanceof Request.GetChunks r) {
+            n.put("type", "getChunks").put("gameId", r.gameId());
+            ArrayNode chunks = n.putArray("chunks");
+            for (Request.GetChunks.Range range : r.chunks()) {
+                chunks.addObject().put("path", range.path()).put("offset", range.offset()).put("length", range.length());
+            }
         } else {
             throw new IllegalArgumentException("unknown request " + request);
         }
@@ -254,6 +260,13 @@ public final class MessageCodec {
                 long offset = nonNegativeLong(n, "offset");
                 int length = chunkLength(n, offset);
                 return new Request.GetGameFileChunk(id(n, "gameId"), id(n, "path"), offset, length);
+            case "getChunks":
+                List<Request.GetChunks.Range> ranges = list(n, "chunks", MessageCodec::range);
+                if (ranges.isEmpty() || ranges.size() > Protocol.MAX_CHUNKS_PER_REQUEST) {
+                    throw new ProtocolException("a getChunks asks for 1 to " + Protocol.MAX_CHUNKS_PER_REQUEST
+                            + " chunks, not " + ranges.size());
+                }
+                return new Request.GetChunks(id(n, "gameId"), ranges);
             default:
                 throw new ProtocolException("unknown request type '" + type + "'");
         }
@@ -555,6 +568,15 @@ public final class MessageCodec {
             throw new ProtocolException("field '" + field + "' is not a port: " + port);
         }
         return port;
+    }
+
+    private static Request.GetChunks.Range range(JsonNode n) throws ProtocolException {
+        long offset = nonNegativeLong(n, "offset");
+        int length = chunkLength(n, offset);
+        if (length == 0) {
+            throw new ProtocolException("empty chunk range");
+        }
+        return new Request.GetChunks.Range(id(n, "path"), offset, length);
     }
 
     /** The {@code length} of a chunk starting at {@code offset}. */

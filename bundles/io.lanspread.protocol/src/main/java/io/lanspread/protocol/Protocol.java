@@ -2,7 +2,7 @@ package io.lanspread.protocol;
 
 import java.util.List;
 
-/** Constants of the lanspread wire protocol, versions 1 and 2. */
+/** Constants of the lanspread wire protocol, versions 1 to 3. */
 public final class Protocol {
 
     /** The oldest version still spoken. */
@@ -11,8 +11,11 @@ public final class Protocol {
     /** Version 2: manifests ({@link Request.GetManifest}) and chunks served without a hash of the sender. */
     public static final int VERSION_2 = 2;
 
+    /** Version 3: several chunks on one stream ({@link Request.GetChunks}). */
+    public static final int VERSION_3 = 3;
+
     /** The newest version this implementation speaks; {@link Response.Pong#protocolVersion()} carries it. */
-    public static final int VERSION = VERSION_2;
+    public static final int VERSION = VERSION_3;
 
     /** The TLS application protocol (ALPN) of version 1. */
     public static final String ALPN_1 = "lanspread/1";
@@ -20,8 +23,11 @@ public final class Protocol {
     /** The TLS application protocol (ALPN) of version 2. */
     public static final String ALPN_2 = "lanspread/2";
 
+    /** The TLS application protocol (ALPN) of version 3. */
+    public static final String ALPN_3 = "lanspread/3";
+
     /** What both sides offer in the handshake, preferred first; the one negotiated is the connection's version. */
-    public static final List<String> APPLICATION_PROTOCOLS = List.of(ALPN_2, ALPN_1);
+    public static final List<String> APPLICATION_PROTOCOLS = List.of(ALPN_3, ALPN_2, ALPN_1);
 
     /** Bytes of the big-endian length prefix in front of every JSON frame. */
     public static final int LENGTH_PREFIX_BYTES = 4;
@@ -40,6 +46,13 @@ public final class Protocol {
     public static final int MAX_CHUNK_LENGTH = 1024 * 1024;
 
     /**
+     * Most chunks one {@link Request.GetChunks} may ask for (32: 16 MiB of 512 KiB chunks). The server reads
+     * them one after another, never more than two of a stream at once, so this bounds the request's frame,
+     * not the server's memory.
+     */
+    public static final int MAX_CHUNKS_PER_REQUEST = 32;
+
+    /**
      * Largest binary tail of a {@link Response.Manifest}: the chunk hashes, 32 bytes each (64 MiB: two
      * million chunks, 1 TiB of 512 KiB chunks; a 200 GiB game needs 13 MiB).
      */
@@ -56,6 +69,9 @@ public final class Protocol {
 
     /** The version an ALPN protocol name stands for; 0 for null or a name lanspread does not speak. */
     public static int versionOf(String applicationProtocol) {
+        if (ALPN_3.equals(applicationProtocol)) {
+            return VERSION_3;
+        }
         if (ALPN_2.equals(applicationProtocol)) {
             return VERSION_2;
         }

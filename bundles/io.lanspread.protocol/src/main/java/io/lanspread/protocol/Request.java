@@ -1,5 +1,6 @@
 package io.lanspread.protocol;
 
+import java.util.List;
 import java.util.Objects;
 
 /** A request, sent by the client as the only frame of a new bidirectional stream. */
@@ -87,6 +88,38 @@ public sealed interface Request {
             Objects.requireNonNull(path, "path");
             if (offset < 0 || length < 0 || length > Protocol.MAX_CHUNK_LENGTH || offset > Long.MAX_VALUE - length) {
                 throw new IllegalArgumentException("invalid chunk range: offset " + offset + ", length " + length);
+            }
+        }
+    }
+
+    /**
+     * Protocol 3: several ranges of a game's files on one stream; answered, for each range in order, by a
+     * {@link Response.Chunk} followed by its bytes, or by a {@link Response.Error} for that range alone
+     * ({@code FILE_CHANGED}, {@code FILE_NOT_FOUND}, {@code INVALID_PATH}); or, when the game is not served,
+     * by a single {@link Response.GameNotFound}.
+     */
+    record GetChunks(String gameId, List<Range> chunks) implements Request {
+        public GetChunks {
+            Objects.requireNonNull(gameId, "gameId");
+            chunks = List.copyOf(chunks);
+            if (chunks.isEmpty() || chunks.size() > Protocol.MAX_CHUNKS_PER_REQUEST) {
+                throw new IllegalArgumentException("a chunk request asks for 1 to " + Protocol.MAX_CHUNKS_PER_REQUEST
+                        + " chunks, not " + chunks.size());
+            }
+        }
+
+        @Override
+        public int sinceVersion() {
+            return Protocol.VERSION_3;
+        }
+
+        /** One range of a {@link GetChunks}: {@code length} bytes (1 to {@link Protocol#MAX_CHUNK_LENGTH}) from {@code offset}. */
+        public record Range(String path, long offset, int length) {
+            public Range {
+                Objects.requireNonNull(path, "path");
+                if (offset < 0 || length < 1 || length > Protocol.MAX_CHUNK_LENGTH || offset > Long.MAX_VALUE - length) {
+                    throw new IllegalArgumentException("invalid chunk range: offset " + offset + ", length " + length);
+                }
             }
         }
     }

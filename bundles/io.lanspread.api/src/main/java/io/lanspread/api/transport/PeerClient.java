@@ -58,6 +58,17 @@ public interface PeerClient {
      */
     CompletionStage<ChunkData> getChunk(InetSocketAddress peer, String gameId, String path, long offset, int length);
 
+    /**
+     * Several chunks of a game in one go: a protocol 3 peer sends them on one stream in the order asked
+     * (several streams when there are many), an older peer gets one request per range. There is one stage per
+     * range, in the same order, each completing as soon as its bytes have arrived, so the caller can verify and
+     * write a chunk while the next ones are still coming. A range the peer refuses (for example with
+     * {@code FILE_CHANGED}) fails only its own stage; a lost stream or connection fails the stages not yet
+     * completed. A stage that completes normally hands its {@link ReceivedChunk} over to the caller, who must
+     * release it.
+     */
+    List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress peer, String gameId, List<ChunkRange> ranges);
+
     /** A whole file, written to {@code target}; completes with the number of bytes written. */
     CompletionStage<Long> getFile(InetSocketAddress peer, String gameId, String path, Path target);
 }

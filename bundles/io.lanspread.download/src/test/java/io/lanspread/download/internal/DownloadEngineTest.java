@@ -160,7 +160,7 @@ class DownloadEngineTest {
         assertThat(end.notes()).anyMatch(n -> n.contains("corrupt") && n.contains("no longer used"));
         long badFromCorrupt = h.peers.calls.stream()
                 .filter(c -> c.peerId().equals("corrupt") && c.path().equals("bin/game.bin")).count();
-        assertThat(badFromCorrupt).isBetween(1L, 3L + 8L); // dropped after 3 bad ones (some were in flight)
+        assertThat(badFromCorrupt).isBetween(1L, 3L + 16L); // dropped after 3 bad ones (up to 16 were in flight)
     }
 
     @Test
@@ -197,7 +197,7 @@ class DownloadEngineTest {
         assertFinishedWith(h.store(id), game);
         long asked = h.peers.calls.stream()
                 .filter(c -> c.peerId().equals("changing") && c.path().equals("bin/game.bin")).count();
-        assertThat(asked).isLessThanOrEqualTo(8); // only what was in flight when the first refusal came
+        assertThat(asked).isLessThanOrEqualTo(16); // only what was in flight when the first refusal came
         assertThat(end.notes()).anyMatch(n -> n.contains("changed since it was hashed"));
     }
 
@@ -297,7 +297,8 @@ class DownloadEngineTest {
 
     @Test
     void aPlannerSwappedMidDownloadTakesOverWithNoChunkFetchedTwice() {
-        harness().start().planner(new EvenPlanner());
+        // 4 in flight per source: at most 16 of the 34 chunks are planned before the swap
+        harness().with("chunks.per.source", 4).start().planner(new EvenPlanner());
         FakePeers.Peer a = h.peer("a", "10.0.0.1", game);
         FakePeers.Peer b = h.peer("b", "10.0.0.2", game);
         a.pauseAfter(4);

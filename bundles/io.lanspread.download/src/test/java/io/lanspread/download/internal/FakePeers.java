@@ -1,8 +1,8 @@
 package io.lanspread.download.internal;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,19 +20,27 @@ import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
 import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
+import io.lanspread.api.transport.ChunkRange;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
+import io.lanspread.api.transport.ReceivedChunk;
 
 /**
- * An in-memory PeerClient: each fake peer serves a {@link FakeGame}'s bytes, on a fixture thread. Knobs make a
- * peer slow, failing, hanging, lying (other bytes than its manifest says), protocol-1 only, or report a
- * changed file. Every chunk request is logged so that tests count requests per chunk.
+ * An in-memory PeerClient: each fake peer serves a {@link FakeGame}'s bytes, on a fixture thread, as
+ * {@link FakeChunk}s over direct (or heap) buffers whose releases are counted. Knobs make a peer slow,
+ * failing, hanging, lying (other bytes than its manifest says), protocol-1 only, or report a changed file.
+ * Every chunk asked for is logged so that tests count requests per chunk, and every getChunks call so that
+ * they see how chunks were batched. The old getChunk fails: the engine must not use it.
  */
 final class FakePeers implements PeerClient, AutoCloseable {
 
     record Call(String peerId, String path, long offset) {
+    }
+
+    /** One getChunks call: its peer and how many ranges it asked for. */
+    record Batch(String peerId, int size) {
     }
 
     static final class Peer {
@@ -42,6 +50,8 @@ final class FakePeers implements PeerClient, AutoCloseable {
         /** The manifest it hands out; by default the true one of its game. */
         volatile GameManifest manifest;
         volatile boolean protocol1;
+        /** Whether its chunks come in direct buffers (as from the QUIC transport) or heap buffers. */
+        volatile boolean direct = true;
         volatile boolean failAll;
         volatile boolean hang;
         volatile long delayMillis;
@@ -80,6 +90,11 @@ final class FakePeers implements PeerClient, AutoCloseable {
     private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(4);
     private final Map<InetSocketAddress, Peer> peers = new ConcurrentHashMap<>();
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    final List<Batch> batches = new CopyOnWriteArrayList<>();
+    final AtomicInteger handedOut = new AtomicInteger();
+    final AtomicInteger released = new AtomicInteger();
+    final AtomicInteger releasedTwice = new AtomicInteger();
+    final AtomicInteger usedAfterRelease = new AtomicInteger();
 
     Peer add(String id, String host, FakeGame game) {
         Peer peer = new Peer(id, new InetSocketAddress(host, 42000 + peers.size()), game);
@@ -93,6 +108,11 @@ final class FakePeers implements PeerClient, AutoCloseable {
 
     long calls(String peerId) {
         return calls.stream().filter(c -> c.peerId().equals(peerId)).count();
+    }
+
+    /** Chunks handed out and not released yet. */
+    int unreleased() {
+        return handedOut.get() - released.get();
     }
 
     @Override
@@ -116,34 +136,51 @@ final class FakePeers implements PeerClient, AutoCloseable {
     @Override
     public CompletionStage<ChunkData> getChunk(InetSocketAddress address, String gameId, String path, long offset,
             int length) {
-        Peer peer = peers.get(address);
-        CompletableFuture<ChunkData> answer = new CompletableFuture<>();
-        if (peer == null) {
-            answer.completeExceptionally(new PeerRequestException(Reason.UNREACHABLE, "no peer at " + address));
-            return answer;
-        }
-        calls.add(new Call(peer.id, path, offset));
-        Runnable serve = () -> {
-            if (peer.hang) {
-                return;
-            }
-            int pauseAfter = peer.pauseAfter;
-            if (pauseAfter >= 0 && peer.answered.get() >= pauseAfter) {
-                peer.gate.thenRunAsync(() -> answer(peer, gameId, path, offset, length, answer), executor);
-                return;
-            }
-            answer(peer, gameId, path, offset, length, answer);
-        };
-        if (peer.delayMillis > 0) {
-            executor.schedule(serve, peer.delayMillis, TimeUnit.MILLISECONDS);
-        } else {
-            executor.execute(serve);
-        }
-        return answer;
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("downloads use getChunks"));
     }
 
-    private void answer(Peer peer, String gameId, String path, long offset, int length, CompletableFuture<ChunkData> answer) {
+    /** Each range is served on its own after the peer's delay, as streams of one call may finish in any order. */
+    @Override
+    public List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress address, String gameId,
+            List<ChunkRange> ranges) {
+        Peer peer = peers.get(address);
+        List<CompletionStage<ReceivedChunk>> answers = new ArrayList<>(ranges.size());
+        if (peer != null) {
+            batches.add(new Batch(peer.id, ranges.size()));
+        }
+        for (ChunkRange range : ranges) {
+            CompletableFuture<ReceivedChunk> answer = new CompletableFuture<>();
+            answers.add(answer);
+            if (peer == null) {
+                answer.completeExceptionally(new PeerRequestException(Reason.UNREACHABLE, "no peer at " + address));
+                continue;
+            }
+            calls.add(new Call(peer.id, range.path(), range.offset()));
+            Runnable serve = () -> {
+                if (peer.hang) {
+                    return;
+                }
+                int pauseAfter = peer.pauseAfter;
+                if (pauseAfter >= 0 && peer.answered.get() >= pauseAfter) {
+                    peer.gate.thenRunAsync(() -> answer(peer, gameId, range, answer), executor);
+                    return;
+                }
+                answer(peer, gameId, range, answer);
+            };
+            if (peer.delayMillis > 0) {
+                executor.schedule(serve, peer.delayMillis, TimeUnit.MILLISECONDS);
+            } else {
+                executor.execute(serve);
+            }
+        }
+        return answers;
+    }
+
+    private void answer(Peer peer, String gameId, ChunkRange range, CompletableFuture<ReceivedChunk> answer) {
         peer.answered.incrementAndGet();
+        String path = range.path();
+        long offset = range.offset();
+        int length = range.length();
         if (peer.failAll) {
             answer.completeExceptionally(new PeerRequestException(Reason.SERVER_ERROR, "fails on purpose"));
             return;
@@ -162,7 +199,10 @@ final class FakePeers implements PeerClient, AutoCloseable {
         if (path.equals(peer.corruptPath) && peer.corrupt.test(offset)) {
             bytes[length / 2] ^= 0x33;
         }
-        answer.complete(new ChunkData(path, offset, ByteBuffer.wrap(bytes).asReadOnlyBuffer(), null));
+        FakeChunk chunk = new FakeChunk(this, range, bytes, peer.direct);
+        if (!answer.complete(chunk)) {
+            chunk.release();
+        }
     }
 
     @Override
@@ -207,5 +247,10 @@ final class FakePeers implements PeerClient, AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

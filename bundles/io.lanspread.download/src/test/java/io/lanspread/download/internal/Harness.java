@@ -21,7 +21,10 @@ import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.download.internal.store.FileStoreFactory;
 import io.lanspread.download.internal.store.StoreFactory;
 
-/** A download manager over fakes: peers in memory, a hand-filled directory, a store in memory. */
+/**
+ * A download manager over fakes: peers in memory, a hand-filled directory, a store in memory. Closing it checks
+ * that no received chunk leaked.
+ */
 final class Harness implements AutoCloseable {
     final FakePeers peers = new FakePeers();
     final FakeDirectory directory = new FakeDirectory();
@@ -123,11 +126,25 @@ final class Harness implements AutoCloseable {
         assertThat(store.differences(expected)).as("files that differ").isEmpty();
     }
 
+    /**
+     * Checks that every received chunk was released exactly once and not used after: while the manager runs
+     * when every download ended (before the stop releases what is left), and after the stop in any case.
+     */
     @Override
     public void close() {
         if (manager != null) {
-            manager.deactivate();
+            try {
+                if (manager.downloads().stream().allMatch(s -> s.state().ended())) {
+                    await(() -> peers.unreleased() == 0, () -> peers.unreleased()
+                            + " received chunks to be released by the running manager");
+                }
+            } finally {
+                manager.deactivate();
+            }
         }
         peers.close();
+        await(() -> peers.unreleased() == 0, () -> peers.unreleased() + " received chunks to be released");
+        assertThat(peers.releasedTwice.get()).as("chunks released twice").isZero();
+        assertThat(peers.usedAfterRelease.get()).as("chunks used after release").isZero();
     }
 }

@@ -24,7 +24,10 @@ import io.lanspread.download.internal.store.LocalCopy;
 import io.lanspread.download.internal.store.StoreFactory;
 import io.lanspread.download.internal.verify.ChunkVerifier;
 
-/** A StoreFactory in memory: staging folders are byte arrays, local copies are registered by folder. */
+/**
+ * A StoreFactory in memory: staging folders are byte arrays, local copies are registered by folder. Like the
+ * real store, a written chunk is done only once committed; a commit is due as soon as something waits.
+ */
 final class MemoryStores implements StoreFactory {
     final Map<String, DownloadRequest> requests = new ConcurrentHashMap<>();
     final Map<String, MemoryStore> open = new ConcurrentHashMap<>();
@@ -38,6 +41,8 @@ final class MemoryStores implements StoreFactory {
     /** Writes fail as a full disk after this many (negative: never). */
     volatile int failWritesAfter = -1;
     final AtomicInteger writes = new AtomicInteger();
+    /** Commits fail as on a full disk. */
+    volatile boolean failCommits;
 
     @Override
     public void saveRequest(String downloadId, DownloadRequest request) {
@@ -107,6 +112,9 @@ final class MemoryStores implements StoreFactory {
         final Path folder;
         final Map<String, byte[]> files = new TreeMap<>();
         private final BitSet done;
+        /** Written, not committed yet. */
+        private final BitSet uncommitted = new BitSet();
+        final AtomicInteger commits = new AtomicInteger();
         private long reused;
         volatile boolean installedNow;
         volatile boolean discarded;
@@ -160,8 +168,30 @@ final class MemoryStores implements StoreFactory {
             ByteBuffer copy = data.duplicate();
             synchronized (this) {
                 copy.get(files.get(chunk.path()), (int) chunk.offset(), chunk.length());
-                done.set(chunk.index());
+                uncommitted.set(chunk.index());
             }
+        }
+
+        @Override
+        public synchronized void commit() throws IOException {
+            if (failCommits && !uncommitted.isEmpty()) {
+                throw new IOException("No space left on device");
+            }
+            if (!uncommitted.isEmpty()) {
+                done.or(uncommitted);
+                uncommitted.clear();
+                commits.incrementAndGet();
+            }
+        }
+
+        @Override
+        public synchronized boolean uncommitted() {
+            return !uncommitted.isEmpty();
+        }
+
+        @Override
+        public boolean commitDue() {
+            return uncommitted();
         }
 
         @Override
@@ -208,7 +238,11 @@ final class MemoryStores implements StoreFactory {
         }
 
         @Override
-        public void install() {
+        public synchronized void install() throws IOException {
+            commit();
+            if (done.cardinality() != layout.chunkCount()) {
+                throw new IllegalStateException("not complete: " + done.cardinality() + " of " + layout.chunkCount());
+            }
             installedNow = true;
             open.remove(id, this);
         }
@@ -222,6 +256,11 @@ final class MemoryStores implements StoreFactory {
 
         @Override
         public void close() {
+            try {
+                commit();
+            } catch (IOException e) {
+                // as the real store: logged, those chunks are fetched again
+            }
             closed = true;
         }
 

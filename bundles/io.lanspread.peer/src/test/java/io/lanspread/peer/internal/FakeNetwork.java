@@ -14,6 +14,8 @@ import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
 import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
+import io.lanspread.api.transport.ChunkRange;
+import io.lanspread.api.transport.ReceivedChunk;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
 import io.lanspread.api.transport.PeerRequestException;
@@ -156,6 +158,13 @@ final class FakeNetwork implements PeerClient {
     public CompletionStage<ChunkData> getChunk(InetSocketAddress peer, String gameId, String path, long offset,
             int length) {
         return CompletableFuture.failedFuture(new UnsupportedOperationException());
+    }
+
+    @Override
+    public List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress peer, String gameId,
+            List<ChunkRange> ranges) {
+        return ranges.stream().map(r -> CompletableFuture.<ReceivedChunk>failedFuture(
+                new UnsupportedOperationException())).map(f -> (CompletionStage<ReceivedChunk>) f).toList();
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.lanspread.download.internal.engine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -10,18 +11,21 @@ import org.slf4j.LoggerFactory;
 
 import io.lanspread.api.download.Chunk;
 import io.lanspread.api.download.DownloadState;
-import io.lanspread.api.transport.ChunkData;
+import io.lanspread.api.transport.ChunkRange;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
+import io.lanspread.api.transport.ReceivedChunk;
 import io.lanspread.download.internal.lifecycle.Sentences;
 import io.lanspread.download.internal.source.Source;
 import io.lanspread.download.internal.store.ChunkLayout;
 import io.lanspread.download.internal.store.DownloadStore;
 
 /**
- * One chunk's way: requested from a source, its answer checked by the verifier on a worker, the first
- * verified copy written to the store on a worker; wrong bytes and failed requests count against the chunk
- * and the source. Runs only on the download's serial executor (answers, verdicts and writes hand back to it).
+ * The chunks' way: requested from a source in one call, each answer checked by the verifier on a worker,
+ * the first verified copy written to the store on a worker; wrong bytes and failed requests count against
+ * the chunk and the source. Each received chunk is released once it is written, or at once when it is not
+ * wanted (wrong bytes, a late copy, the download stopped or ended); the verifier and the store read it in
+ * place. Runs only on the download's serial executor (answers, verdicts and writes hand back to it).
  */
 final class ChunkPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Download.class);
@@ -38,47 +42,91 @@ final class ChunkPipeline {
         this.ending = ending;
     }
 
-    /** The scheduler's way to request a chunk from a source. */
-    void send(Source source, int index) {
-        Chunk chunk = download.layout.chunk(index);
-        source.requested(index);
-        download.board.requested(index, true);
-        ChunkLayout chunks = download.layout;
-        CompletionStage<ChunkData> answer;
-        try {
-            answer = download.services.client().getChunk(source.address(), download.gameId(), chunk.path(),
-                    chunk.offset(), chunk.length());
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
+    /** The scheduler's way to request chunks from a source: one call for all of them. */
+    void send(Source source, List<Integer> indices) {
+        ChunkLayout layout = download.layout;
+        List<ChunkRange> ranges = new ArrayList<>(indices.size());
+        for (int index : indices) {
+            Chunk chunk = layout.chunk(index);
+            source.requested(index);
+            download.board.requested(index, true);
+            ranges.add(new ChunkRange(chunk.path(), chunk.offset(), chunk.length()));
         }
-        answer.whenComplete((data, failure) -> {
-            if (failure != null || data == null) {
-                Throwable why = failure != null ? failure : new PeerRequestException(Reason.PROTOCOL, "no data");
-                download.onSerial(() -> requestFailed(source, index, why));
-                return;
+        List<CompletionStage<ReceivedChunk>> answers;
+        try {
+            answers = download.services.client().getChunks(source.address(), download.gameId(), ranges);
+        } catch (RuntimeException e) {
+            for (int index : indices) {
+                download.onSerial(() -> requestFailed(source, index, e));
             }
-            download.services.verifier().verify(chunks, index, data.data()).whenComplete((ok, error) -> {
+            return;
+        }
+        if (answers == null) {
+            answers = List.of();
+        }
+        for (int k = 0; k < indices.size(); k++) {
+            int index = indices.get(k);
+            CompletionStage<ReceivedChunk> answer = k < answers.size() && answers.get(k) != null ? answers.get(k)
+                    : CompletableFuture.failedFuture(new PeerRequestException(Reason.PROTOCOL, "no answer for a range"));
+            answer.whenComplete((chunk, failure) -> received(source, layout, index, chunk, failure));
+        }
+        for (int k = indices.size(); k < answers.size(); k++) {
+            answers.get(k).thenAccept(ReceivedChunk::release); // more answers than asked: nonsense, given back
+        }
+    }
+
+    /** On the thread that completed the answer: the bytes go to the verifier, a failure to the serial executor. */
+    private void received(Source source, ChunkLayout layout, int index, ReceivedChunk chunk, Throwable failure) {
+        if (failure != null || chunk == null) {
+            Throwable why = failure != null ? failure : new PeerRequestException(Reason.PROTOCOL, "no data");
+            download.onSerial(() -> requestFailed(source, index, why));
+            return;
+        }
+        ChunkLoans.Loan loan = download.loans.take(chunk);
+        if (loan == null) {
+            return; // the download ended or stopped; the chunk was released
+        }
+        try {
+            download.services.verifier().verify(layout, index, loan.data()).whenComplete((ok, error) -> {
                 if (error != null) {
                     LOG.warn("download {}: verifying chunk {} failed", download.id, index, error);
                 }
-                download.onSerial(() -> answered(source, index, data.data(), Boolean.TRUE.equals(ok)));
+                download.onSerial(() -> answered(source, index, loan, Boolean.TRUE.equals(ok)));
             });
-        });
+        } catch (RuntimeException e) {
+            loan.release(); // the workers stopped: the manager is going away
+            LOG.debug("download {}: chunk {} dropped", download.id, index, e);
+        }
     }
 
-    private void answered(Source source, int index, ByteBuffer data, boolean verified) {
+    private void answered(Source source, int index, ChunkLoans.Loan loan, boolean verified) {
+        Chunk toWrite = null;
+        try {
+            toWrite = accept(source, index, verified);
+        } finally {
+            if (toWrite == null) {
+                loan.release();
+            }
+        }
+        if (toWrite != null) {
+            write(source, toWrite, loan);
+        }
+    }
+
+    /** Books a verified or wrong answer; returns the chunk when this copy is the one to write, else null. */
+    private Chunk accept(Source source, int index, boolean verified) {
         if (!source.endRequest(index)) {
-            return; // a late copy of a chunk another source delivered, or from a source that left
+            return null; // a late copy of a chunk another source delivered, or from a source that left
         }
         download.board.requestEnded(index, !source.stalled());
         if (download.stopped || download.lifecycle.ending()) {
             ending.maybeComplete();
-            return;
+            return null;
         }
         Chunk chunk = download.layout.chunk(index);
         if (!verified) {
             badChunk(source, chunk);
-            return;
+            return null;
         }
         if (source.stalled()) {
             stalls.unstall(source);
@@ -86,12 +134,12 @@ final class ChunkPipeline {
         source.delivered(chunk.length());
         if (download.board.isSettled(index)) {
             download.scheduler.fill();
-            return;
+            return null;
         }
         download.board.writing(index);
         cancelOtherRequests(index, source);
-        write(source, chunk, data);
         download.scheduler.fill();
+        return chunk;
     }
 
     /** The first verified copy won: the other requests for the chunk no longer count; their answers are dropped. */
@@ -103,19 +151,25 @@ final class ChunkPipeline {
         }
     }
 
-    private void write(Source source, Chunk chunk, ByteBuffer data) {
+    /** Writes the winning copy on a worker, straight from the received buffer, and releases it. */
+    private void write(Source source, Chunk chunk, ChunkLoans.Loan loan) {
         DownloadStore target = download.store;
         download.writesInFlight++;
-        download.onWorker(() -> {
+        boolean started = download.onWorker(() -> {
             Exception failure = null;
             try {
-                target.write(chunk, data);
+                target.write(chunk, loan.data());
             } catch (IOException | RuntimeException e) {
                 failure = e;
+            } finally {
+                loan.release();
             }
             Exception why = failure;
             download.onSerial(() -> written(source, chunk, why));
         });
+        if (!started) {
+            loan.release(); // the manager stopped: the chunk stays not done, the store is recovered later
+        }
     }
 
     private void written(Source source, Chunk chunk, Exception failure) {

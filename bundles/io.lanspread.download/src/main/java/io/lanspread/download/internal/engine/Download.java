@@ -24,10 +24,11 @@ import io.lanspread.download.internal.vote.Ballot;
 /**
  * One download from start to end. It prepares (asks the holders for their manifests, votes, opens the store
  * and reuses local data), then moves chunks: the {@link Scheduler} decides what to request, the
- * {@link ChunkPipeline} fetches, verifies and writes them, the {@link SourceKeeper} and {@link StallWatch}
- * look after the sources, {@link Waiting} after the waits, and {@link Ending} with the {@link Lifecycle} ends
- * the download. Every piece of its state ({@link DownloadContext}) is touched only on its own serial executor;
- * the public methods hand work to it and return at once (or a future).
+ * {@link ChunkPipeline} fetches, verifies and writes them, {@link GroupCommit} has them made durable in
+ * batches, the {@link SourceKeeper} and {@link StallWatch} look after the sources, {@link Waiting} after the
+ * waits, and {@link Ending} with the {@link Lifecycle} ends the download. Every piece of its state
+ * ({@link DownloadContext}) is touched only on its own serial executor; the public methods hand work to it
+ * and return at once (or a future).
  */
 public final class Download {
     private static final Logger LOG = LoggerFactory.getLogger(Download.class);
@@ -39,6 +40,7 @@ public final class Download {
     private final SourceKeeper sources;
     private final Ending ending;
     private final ChunkPipeline chunks;
+    private final GroupCommit commits;
 
     private Download(String id, DownloadRequest request, EngineServices services, EngineSettings settings,
             DownloadState initial) {
@@ -49,6 +51,7 @@ public final class Download {
         this.sources = new SourceKeeper(context, waiting);
         this.ending = new Ending(context, sources);
         this.chunks = new ChunkPipeline(context, sources, stalls, ending);
+        this.commits = new GroupCommit(context, ending);
     }
 
     /** A new download: RUNNING while the holders are asked. */
@@ -154,13 +157,14 @@ public final class Download {
         });
     }
 
-    /** Every progress interval: stalled sources, coalesced progress news. */
+    /** Every progress interval: stalled sources, due commits, coalesced progress news. */
     public void tick() {
         context.onSerial(() -> {
             if (context.stopped || lifecycle.state().ended()) {
                 return;
             }
             stalls.detectStalls();
+            commits.onTick();
             if (context.scheduler != null && lifecycle.state() == DownloadState.RUNNING && !lifecycle.ending()) {
                 context.scheduler.fill(); // a planner that left a link idle gets another chance (endgame lateness grows)
                 sources.waitIfNobodyCanServe();
@@ -177,6 +181,7 @@ public final class Download {
         CompletableFuture<Void> stoppedNow = new CompletableFuture<>();
         context.onSerial(() -> {
             context.stopped = true;
+            context.loans.refuseNew();
             if (context.scheduler != null) {
                 context.scheduler.close();
             }
@@ -186,8 +191,12 @@ public final class Download {
         return stoppedNow;
     }
 
-    /** After {@link #stop()} and once the workers are idle: releases the store's files. */
+    /**
+     * After {@link #stop()} and once the workers are idle: releases the received chunks still held (and any
+     * that arrive later) and closes the store, which commits what it wrote.
+     */
     public void closeStore() {
+        context.loans.releaseAll();
         DownloadStore open = context.store;
         if (open != null && !lifecycle.state().ended()) {
             open.close();

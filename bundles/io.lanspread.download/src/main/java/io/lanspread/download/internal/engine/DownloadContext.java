@@ -17,9 +17,10 @@ import io.lanspread.download.internal.store.DownloadStore;
 
 /**
  * The state one download's pieces ({@link Download}, {@link SourceKeeper}, {@link StallWatch}, {@link Waiting},
- * {@link ChunkPipeline}, {@link Ending}) share, its serial executor, and the status it publishes. Every field
- * is touched only on that serial executor, except the published status and {@code cancelRequested}, which
- * other threads read, and {@code store}, which {@link Download#closeStore()} reads once the executor is idle.
+ * {@link ChunkPipeline}, {@link GroupCommit}, {@link Ending}) share, its serial executor, and the status it
+ * publishes. Every field is touched only on that serial executor, except the published status and
+ * {@code cancelRequested}, which other threads read, {@code loans}, which is thread-safe, and {@code store},
+ * which {@link Download#closeStore()} reads once the executor is idle.
  */
 final class DownloadContext {
     private static final Logger LOG = LoggerFactory.getLogger(Download.class);
@@ -31,6 +32,8 @@ final class DownloadContext {
     final Lifecycle lifecycle;
     final SourceSet sources = new SourceSet();
     final Throughput rate;
+    /** The received chunks not released yet; thread-safe. */
+    final ChunkLoans loans = new ChunkLoans();
     private final SerialExecutor serial;
 
     /** Fresh start: no holder at all fails the download. Recovered or resumed: it waits. */
@@ -46,6 +49,7 @@ final class DownloadContext {
     /** Asking the holders, voting or opening the store: events and rechecks wait for it. */
     boolean preparing;
     boolean stopped;
+    /** Disk work under way that an end waits for: chunk writes and commits. */
     int writesInFlight;
     long doneBytes;
     long reusedBytes;
@@ -78,12 +82,18 @@ final class DownloadContext {
         });
     }
 
-    /** Disk work; after the manager stopped it is dropped (the store stays as it was, to be recovered). */
-    void onWorker(Runnable task) {
+    /**
+     * Disk work; after the manager stopped it is dropped (the store stays as it was, to be recovered).
+     *
+     * @return whether the task was accepted
+     */
+    boolean onWorker(Runnable task) {
         try {
             services.workers().execute(task);
+            return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debug("download {}: the manager stopped; disk work dropped", id);
+            return false;
         }
     }
 

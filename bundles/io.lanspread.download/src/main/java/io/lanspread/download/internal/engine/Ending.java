@@ -99,6 +99,7 @@ final class Ending {
     }
 
     private void complete(DownloadState state, String error) {
+        download.loans.refuseNew(); // late copies are released as they come, unverified
         download.services.reservations().release(download.id);
         download.lifecycle.ended(state, error);
         download.store = null;

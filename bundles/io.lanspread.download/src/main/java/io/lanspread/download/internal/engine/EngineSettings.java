@@ -3,7 +3,7 @@ package io.lanspread.download.internal.engine;
 /**
  * The manager's configuration as one download uses it; fixed when the download starts.
  *
- * @param chunksPerSource      chunk requests in flight per source
+ * @param chunksPerSource      chunk requests in flight per source (also the received chunks it may hold)
  * @param attemptsPerChunk     failed tries of one chunk (wrong bytes or peer errors) before the download fails
  * @param dropAfterBadChunks   chunks with wrong bytes after which a peer is dropped from the download
  * @param dropAfterFailures    failed requests in a row after which a source is set aside until seen again

@@ -17,18 +17,24 @@ import io.lanspread.download.internal.source.Source;
 import io.lanspread.download.internal.source.SourceSet;
 
 /**
- * Pulls requests from the planner session whenever a source has room, checks them against what the SPI
- * promises (no chunk that is done, not held, already asked of that source, or - outside the endgame - in
- * flight elsewhere; never more than the room) and hands the accepted chunks to the dispatcher. Swaps the
- * session when the planner service changed, and stands in with the built-in planner for a round when the
- * current one throws or leaves every link idle. Runs on the download's serial executor only.
+ * Pulls requests from the planner session whenever a source has room for a batch, checks them against what
+ * the SPI promises (no chunk that is done, not held, already asked of that source, or - outside the endgame -
+ * in flight elsewhere; never more than the room) and hands the accepted chunks of a source to the dispatcher
+ * in calls of up to {@link #MAX_CHUNKS_PER_CALL}. Swaps the session when the planner service changed, and
+ * stands in with the built-in planner for a round when the current one throws or leaves every link idle.
+ * Runs on the download's serial executor only.
  */
 public final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
-    /** Sends one chunk request to a source. */
+    /** Chunks asked of a source in one call at most. */
+    public static final int MAX_CHUNKS_PER_CALL = 16;
+    /** A source is refilled once this many chunks fit (at most half its capacity), so calls carry several. */
+    static final int REFILL_BATCH = 4;
+
+    /** Sends chunk requests to a source, all in one call. */
     public interface Dispatcher {
-        void send(Source source, int chunk);
+        void send(Source source, List<Integer> chunks);
     }
 
     private final EnginePlanningContext context;
@@ -73,7 +79,7 @@ public final class Scheduler {
         for (int k = 0; k < usable.size(); k++) {
             Source source = usable.get((k + rotation) % usable.size());
             int room = source.room();
-            if (room > 0) {
+            if (room > 0 && room >= refillAt(source.capacity(), board.open())) {
                 sent += plan(current, source, room, false);
             }
         }
@@ -87,6 +93,15 @@ public final class Scheduler {
                 }
             }
         }
+    }
+
+    /**
+     * The room a source needs before it is refilled: a batch of {@link #REFILL_BATCH} (half its capacity when
+     * smaller), or less when fewer chunks are open (the end of a download, endgame copies), so nothing stalls.
+     */
+    static int refillAt(int capacity, int open) {
+        int batch = Math.max(1, Math.min(REFILL_BATCH, capacity / 2));
+        return Math.max(1, Math.min(batch, open));
     }
 
     private boolean nothingInFlight() {
@@ -119,7 +134,8 @@ public final class Scheduler {
             return standIn || planning == builtinSession() ? 0 : plan(builtinSession(), source, room, true);
         }
         boolean endgame = source.complete() ? board.open() == 0 : !board.anyOpen(source::has);
-        Set<Integer> accepted = new HashSet<>();
+        Set<Integer> seen = new HashSet<>();
+        List<Integer> accepted = new ArrayList<>();
         for (PlannedRequest request : planned) {
             if (request == null || !source.peerId().equals(request.peerId())) {
                 continue; // a request for another source, or nonsense: that source plans for itself
@@ -128,10 +144,14 @@ public final class Scheduler {
                 if (accepted.size() >= room) {
                     break;
                 }
-                if (acceptable(source, index, endgame) && accepted.add(index)) {
-                    dispatcher.send(source, index);
+                if (acceptable(source, index, endgame) && seen.add(index)) {
+                    accepted.add(index);
                 }
             }
+        }
+        for (int from = 0; from < accepted.size(); from += MAX_CHUNKS_PER_CALL) {
+            int to = Math.min(accepted.size(), from + MAX_CHUNKS_PER_CALL);
+            dispatcher.send(source, List.copyOf(accepted.subList(from, to)));
         }
         return accepted.size();
     }

@@ -15,10 +15,10 @@ import io.lanspread.api.game.GameManifest;
  * ({@code <state.dir>/downloads/<downloadId>/}: request, chosen manifest, verified-chunk marks). Chunk
  * indices are those of {@link ChunkLayout} for {@link #manifest()}.
  *
- * <p>Thread-safe: chunks may be written concurrently from several threads. Crash-safe: a chunk is marked
- * done only after its bytes are durable (forced to disk), and marks are appended to a log, so after a crash
- * a marked chunk is at worst re-verified and never silently wrong (a reopened store re-hashes every marked
- * chunk before it counts).
+ * <p>Thread-safe: chunks may be written concurrently from several threads. Crash-safe: written chunks are made
+ * durable in batches (group commit: force the files, then append the marks to a log), so a mark always
+ * points at durable bytes; after a crash a marked chunk is re-hashed before it counts, and a chunk written
+ * but not marked is fetched again. A crash loses at most the chunks written since the last commit.
  */
 public interface DownloadStore extends AutoCloseable {
 
@@ -28,19 +28,35 @@ public interface DownloadStore extends AutoCloseable {
 
     ChunkLayout layout();
 
-    /** Chunks verified and durable now (a copy). */
+    /** Chunks verified, durable and marked now (a copy); chunks written since the last commit are not in it. */
     BitSet done();
 
     /** Bytes of the done chunks that came from local copies (reuse), as opposed to peers. */
     long reusedBytes();
 
     /**
-     * Writes the bytes of a chunk that the caller verified against the manifest, makes them durable and
-     * marks the chunk done. {@code data} is read from its position to its limit and not modified.
+     * Writes the bytes of a chunk that the caller verified against the manifest, without forcing them; the
+     * chunk is done once a commit made it durable. Commits by itself when a batch is due ({@link #commitDue()}).
+     * {@code data} is read from its position to its limit and not modified; the caller may release it when this
+     * returns.
      *
-     * @throws IOException when writing fails (a full disk among others); the chunk stays not done
+     * @throws IOException when writing fails (a full disk among others), or the commit it ran failed
      */
     void write(Chunk chunk, ByteBuffer data) throws IOException;
+
+    /**
+     * Makes every chunk written before this call durable, then marks it done: forces the files written to,
+     * then appends the marks. Waits for a commit under way; does nothing when no chunk waits.
+     *
+     * @throws IOException when forcing or marking fails; the chunks of that batch stay not done
+     */
+    void commit() throws IOException;
+
+    /** Whether written chunks wait for a commit. Never blocks. */
+    boolean uncommitted();
+
+    /** Whether the chunks waiting for a commit are many or old enough that one is due now. Never blocks. */
+    boolean commitDue();
 
     /**
      * Takes what local copies already hold instead of fetching it: a file whose manifest entry is identical
@@ -54,19 +70,26 @@ public interface DownloadStore extends AutoCloseable {
     long reuse(List<LocalCopy> copies, BooleanSupplier cancelled) throws IOException;
 
     /**
-     * Every chunk is done: creates the directories and empty files, writes {@code version.ini} last, swaps
-     * the staging folder in for the installed copy, and moves over the player's own files from the installed
-     * copy (files that are neither in the installed manifest lanspread recorded nor in the new manifest,
-     * such as saves). Records the new manifest as installed. Deletes the journal.
+     * Every chunk is written: commits what waits (so every byte is forced and marked first), creates the
+     * directories and empty files, writes {@code version.ini} last, swaps the staging folder in for the
+     * installed copy, and moves over the player's own files from the installed copy (files that are neither
+     * in the installed manifest lanspread recorded nor in the new manifest, such as saves). Records the new
+     * manifest as installed. Deletes the journal.
      *
-     * @throws IOException when the swap fails; the installed copy is then left as it was
+     * @throws IOException when the commit or the swap fails; the installed copy is then left as it was
      */
     void install() throws IOException;
 
-    /** Deletes the staging folder and the journal (a cancel or a failure). Never touches an installed copy. */
+    /**
+     * Deletes the staging folder and the journal (a cancel or a failure), without committing what waits. Never
+     * touches an installed copy.
+     */
     void discard();
 
-    /** Releases open files; the store stays on disk for a later {@link StoreFactory#recover}. */
+    /**
+     * Commits what waits (a failure is logged: those chunks are fetched again) and releases open files; the
+     * store stays on disk for a later {@link StoreFactory#recover}.
+     */
     @Override
     void close();
 }

@@ -9,29 +9,35 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.lanspread.api.download.Chunk;
 import io.lanspread.api.download.DownloadRequest;
 import io.lanspread.api.game.GameManifest;
 
 /**
- * A download's staging folder and journal, made by {@link FileStoreFactory}. Each written chunk is forced to
- * disk (fdatasync of its file) before its index is appended to the journal's log; chunks in different
- * ranges are written concurrently without a shared lock.
+ * A download's staging folder and journal, made by {@link FileStoreFactory}. Chunks are written unforced and
+ * made durable in batches by a {@link DurabilityBatcher} (fdatasync of every file written to, then the marks
+ * appended to the journal's log); chunks in different ranges are written concurrently without a shared lock.
  */
 final class FileDownloadStore implements DownloadStore {
+    private static final Logger LOG = LoggerFactory.getLogger(FileDownloadStore.class);
+
     private final FileStoreFactory factory;
     private final Journal journal;
     private final DownloadRequest request;
     private final ChunkLayout layout;
     private final StagingFolder staging;
     private final MarkLog marks;
+    private final DurabilityBatcher<StagedFile> batcher;
     /** Guarded by itself. */
     private final BitSet done;
     private final AtomicLong reused = new AtomicLong();
     private volatile boolean closed;
 
     FileDownloadStore(FileStoreFactory factory, Journal journal, DownloadRequest request, ChunkLayout layout,
-            StagingFolder staging, MarkLog marks, BitSet done) {
+            StagingFolder staging, MarkLog marks, BitSet done, CommitPolicy commits) {
         this.factory = factory;
         this.journal = journal;
         this.request = request;
@@ -39,6 +45,7 @@ final class FileDownloadStore implements DownloadStore {
         this.staging = staging;
         this.marks = marks;
         this.done = (BitSet) done.clone();
+        this.batcher = new DurabilityBatcher<>(commits, this::force, indices -> markDurable(indices, false));
     }
 
     @Override
@@ -99,12 +106,32 @@ final class FileDownloadStore implements DownloadStore {
             return; // a second copy (endgame) or a reused chunk: the file may be a link, never write into it
         }
         StagedFile file = writeUnforced(chunk, data);
+        if (batcher.written(file, chunk.index(), chunk.length())) {
+            commit();
+        }
+    }
+
+    @Override
+    public void commit() throws IOException {
+        batcher.commit();
+    }
+
+    @Override
+    public boolean uncommitted() {
+        return batcher.pending();
+    }
+
+    @Override
+    public boolean commitDue() {
+        return batcher.due();
+    }
+
+    private void force(StagedFile file) throws IOException {
         try {
             file.force();
         } catch (IOException e) {
-            throw DiskErrors.writeFailed(chunk.path() + " of " + layout.manifest().gameId(), staging.root(), e);
+            throw DiskErrors.writeFailed(file.entry().path() + " of " + layout.manifest().gameId(), staging.root(), e);
         }
-        markDurable(new int[] { chunk.index() }, false);
     }
 
     /** Writes a chunk's bytes without forcing them; the caller forces the file before {@link #markDurable}. */
@@ -156,6 +183,7 @@ final class FileDownloadStore implements DownloadStore {
     @Override
     public void install() throws IOException {
         checkOpen();
+        commit();
         if (!complete()) {
             throw new IllegalStateException("download " + downloadId() + " is not complete: "
                     + (layout.chunkCount() - done().cardinality()) + " chunks missing");
@@ -167,12 +195,25 @@ final class FileDownloadStore implements DownloadStore {
 
     @Override
     public void discard() {
-        close();
+        batcher.drop();
+        release();
         factory.discarded(this);
     }
 
     @Override
     public void close() {
+        if (!closed) {
+            try {
+                commit();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("download {}: the chunks written since the last commit could not be made durable and will be"
+                        + " fetched again: {}", downloadId(), e.toString());
+            }
+        }
+        release();
+    }
+
+    private void release() {
         closed = true;
         staging.close();
         marks.close();

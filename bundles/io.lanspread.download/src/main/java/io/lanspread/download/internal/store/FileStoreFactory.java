@@ -35,6 +35,7 @@ public class FileStoreFactory implements StoreFactory {
     private final LocalLibrary library;
     private final InstalledRecords records;
     private final Installer installer;
+    private final CommitPolicy commits;
     /** The store each download uses now; a download that switched version has dropped its old one. */
     private final Map<String, FileDownloadStore> current = new ConcurrentHashMap<>();
     private final Object installLock = new Object();
@@ -44,10 +45,15 @@ public class FileStoreFactory implements StoreFactory {
     }
 
     FileStoreFactory(Path stateDir, LocalLibrary library, Installer.Mover mover) {
+        this(stateDir, library, mover, CommitPolicy.DEFAULT);
+    }
+
+    FileStoreFactory(Path stateDir, LocalLibrary library, Installer.Mover mover, CommitPolicy commits) {
         this.downloadsDir = stateDir.resolve("downloads");
         this.library = library;
         this.records = new InstalledRecords(stateDir);
         this.installer = new Installer(mover);
+        this.commits = commits;
     }
 
     @Override
@@ -86,7 +92,7 @@ public class FileStoreFactory implements StoreFactory {
             TempFolders.deleteTree(staging.root()); // left by a download that is gone, or by an older manifest
             staging.prepare();
             FileDownloadStore store = new FileDownloadStore(this, journal, request, new ChunkLayout(manifest), staging,
-                    MarkLog.open(journal.marks()), new BitSet());
+                    MarkLog.open(journal.marks()), new BitSet(), commits);
             current.put(downloadId, store);
             return store;
         }
@@ -195,7 +201,7 @@ public class FileStoreFactory implements StoreFactory {
                 MarkLog.rewrite(f.journal.marks(), good);
             }
             FileDownloadStore store = new FileDownloadStore(this, f.journal, f.request, layout, f.staging,
-                    MarkLog.open(f.journal.marks()), good);
+                    MarkLog.open(f.journal.marks()), good, commits);
             current.put(f.journal.downloadId(), store);
             return store;
         } catch (IOException e) {

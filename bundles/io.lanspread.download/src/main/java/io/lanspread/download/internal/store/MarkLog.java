@@ -12,8 +12,9 @@ import java.util.BitSet;
 /**
  * The verified chunks of a download as an append-only log of fixed-width records: the chunk index and its
  * complement, so that a torn or zero-filled last record (a crash while appending) reads as invalid and is
- * ignored. Appends are not forced one by one: a mark lost in a power cut only costs a refetch, and a chunk's
- * data is forced before its mark is written, so a mark that survives always points at durable bytes.
+ * ignored. Appends are not forced: a mark lost in a power cut only costs a refetch, and a batch's data is
+ * forced before its marks are written ({@link DurabilityBatcher}), so a mark that survives always points at
+ * durable bytes.
  */
 final class MarkLog implements Closeable {
     static final int RECORD = 8;

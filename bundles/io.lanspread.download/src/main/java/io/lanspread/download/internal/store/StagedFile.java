@@ -165,7 +165,7 @@ final class StagedFile {
             try {
                 channel.close();
             } catch (IOException ignored) {
-                // its data was forced chunk by chunk
+                // the store committed before closing (or discards the file); close does not lose written data
             }
             channel = null;
         }

@@ -12,7 +12,7 @@ import io.lanspread.download.internal.store.ChunkLayout;
 /**
  * Checks received bytes against the chosen manifest (never against anything the sender says about them):
  * the length of the chunk and the SHA-256 the holders agreed on. Hashes on a worker pool, off the network
- * threads and off the download's serial executor.
+ * threads and off the download's serial executor, reading the buffer in place (a direct one too).
  */
 public final class ChunkVerifier {
     private final Executor workers;

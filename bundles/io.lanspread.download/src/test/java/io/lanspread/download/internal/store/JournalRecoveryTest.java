@@ -40,6 +40,7 @@ class JournalRecoveryTest {
             store.write(chunk, TestGames.chunkBytes(fx.remoteFolder(manifest), chunk));
             written.set(i);
         }
+        store.commit();
         return written;
     }
 

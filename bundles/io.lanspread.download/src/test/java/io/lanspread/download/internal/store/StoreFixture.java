@@ -30,6 +30,12 @@ final class StoreFixture {
         return new FileStoreFactory(state, library);
     }
 
+    /** Stores that commit only when asked (or on install and close): no batch is ever due by itself. */
+    FileStoreFactory factoryCommittingOnRequest() {
+        return new FileStoreFactory(state, library, Installer.Mover.ATOMIC,
+                new CommitPolicy(Long.MAX_VALUE, Long.MAX_VALUE, System::nanoTime));
+    }
+
     FileStoreFactory factory(Installer.Mover mover) {
         return new FileStoreFactory(state, library, mover);
     }
@@ -65,14 +71,16 @@ final class StoreFixture {
         return folder;
     }
 
-    /** Writes every chunk not done yet from the remote copy, as the engine would after verifying them. */
+    /** Writes every chunk not done yet from the remote copy and commits them, as the engine would. */
     void fetchRest(DownloadStore store) throws IOException {
         Path from = remoteFolder(store.manifest());
+        java.util.BitSet done = store.done();
         for (Chunk chunk : store.layout().chunks()) {
-            if (!store.done().get(chunk.index())) {
+            if (!done.get(chunk.index())) {
                 store.write(chunk, TestGames.chunkBytes(from, chunk));
             }
         }
+        store.commit();
     }
 
     static DownloadRequest request(String gameId) {

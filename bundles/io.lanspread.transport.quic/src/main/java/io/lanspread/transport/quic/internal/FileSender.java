@@ -36,12 +36,17 @@ final class FileSender {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder servedBytes;
+    private final ReadBudget budget;
     private long position;
 
-    /** @param servedBytes grows by each block QUIC accepted */
+    /**
+     * @param servedBytes grows by each block QUIC accepted
+     * @param budget the server's bound on file bytes in memory; each block takes its share until accepted
+     */
     FileSender(QuicStreamChannel stream, FileChannel file, long start, long length, Executor executor,
-            LongAdder servedBytes) {
+            LongAdder servedBytes, ReadBudget budget) {
         this.stream = stream;
+        this.budget = budget;
         this.servedBytes = servedBytes;
         this.file = file;
         this.position = start;
@@ -66,32 +71,60 @@ final class FileSender {
                     continue;
                 }
                 int n = (int) Math.min(READ_SIZE, end - position);
-                ByteBuf buf = stream.alloc().directBuffer(n);
-                try {
-                    while (buf.writerIndex() < n) {
-                        int read = buf.writeBytes(file, position + buf.writerIndex(), n - buf.writerIndex());
-                        if (read < 0) {
-                            throw new IOException("file shrank while being sent");
-                        }
+                if (!budget.acquireOrWait(n, () -> {
+                    if (sendBlock(n)) {
+                        pump();
                     }
-                } catch (IOException | RuntimeException e) {
-                    buf.release();
-                    throw e;
+                })) {
+                    return; // the server's memory budget is spent: goes on once it is not
                 }
-                position += n;
-                inFlight.addAndGet(n);
-                boolean last = position == end;
-                ChannelFuture f = stream.writeAndFlush(buf);
-                f.addListener(done -> written(n, last, done.isSuccess()));
+                if (!sendBlock(n)) {
+                    return;
+                }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("sending a file on {} failed", stream, e);
             closeFile();
             stream.close();
         }
     }
 
+    /** Reads the next {@code n} bytes (their budget taken) and writes them; false when the transfer broke. */
+    private boolean sendBlock(int n) {
+        ByteBuf buf = null;
+        try {
+            if (!stream.isActive()) {
+                throw new IOException("the stream closed");
+            }
+            buf = stream.alloc().directBuffer(n);
+            while (buf.writerIndex() < n) {
+                int read = buf.writeBytes(file, position + buf.writerIndex(), n - buf.writerIndex());
+                if (read < 0) {
+                    throw new IOException("file shrank while being sent");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (buf != null) {
+                buf.release();
+            }
+            budget.release(n);
+            if (stream.isActive()) {
+                LOG.warn("sending a file on {} failed", stream, e);
+            }
+            closeFile();
+            stream.close();
+            return false;
+        }
+        position += n;
+        inFlight.addAndGet(n);
+        boolean last = position == end;
+        ChannelFuture f = stream.writeAndFlush(buf);
+        f.addListener(done -> written(n, last, done.isSuccess()));
+        return true;
+    }
+
     private void written(int n, boolean last, boolean success) {
+        budget.release(n);
         if (!success) {
             closeFile();
             stream.close();

@@ -29,10 +29,12 @@ import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
 import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
+import io.lanspread.api.transport.ChunkRange;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
+import io.lanspread.api.transport.ReceivedChunk;
 import io.lanspread.protocol.MessageCodec;
 import io.lanspread.protocol.Protocol;
 import io.lanspread.protocol.ProtocolException;
@@ -96,6 +98,14 @@ public final class QuicPeerClient implements PeerClient {
         @AttributeDefinition(description = "Requests per connection that may wait for a stream when the peer's "
                 + "stream limit is reached; a request beyond them fails at once")
         int max_waiting_requests() default 1024;
+
+        @AttributeDefinition(description = "Use Linux's native epoll UDP transport (GSO, batched receives) when "
+                + "it loads; NIO otherwise")
+        boolean native_transport() default true;
+
+        @AttributeDefinition(description = "Largest UDP payload sent, in bytes (1452 fits IPv4 and IPv6 in an "
+                + "Ethernet MTU of 1500; raise it only where every link allows more)")
+        int udp_payload_bytes() default 1452;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerClient.class);
@@ -105,6 +115,7 @@ public final class QuicPeerClient implements PeerClient {
     private final Map<InetSocketAddress, CompletableFuture<PeerConnection>> connections = new ConcurrentHashMap<>();
     /** The peer id last proven by a ping or hello to each address. */
     private final Map<InetSocketAddress, String> pins = new ConcurrentHashMap<>();
+    private final UdpTransport udp;
     private final EventLoopGroup group;
     private final ExecutorService executor;
     private final QuicSslContext ssl;
@@ -131,8 +142,9 @@ public final class QuicPeerClient implements PeerClient {
         fileIdleTimeout = Duration.ofSeconds(Math.max(1, config.file_idle_timeout_seconds()));
         connectTimeoutMillis = (int) TimeUnit.SECONDS.toMillis(Math.max(1, config.connect_timeout_seconds()));
         maxWaitingRequests = Math.max(1, config.max_waiting_requests());
-        group = new MultiThreadIoEventLoopGroup(Math.max(1, config.event_loop_threads()),
-                new DefaultThreadFactory("lanspread-quic-client", true), NioIoHandler.newFactory());
+        udp = UdpTransport.choose(config.native_transport(), config.udp_payload_bytes());
+        group = udp.newGroup(Math.max(1, config.event_loop_threads()),
+                new DefaultThreadFactory("lanspread-quic-client", true));
         // callers may block in callbacks, so the pool grows instead of queueing
         executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Threads.named("lanspread-quic-callback"));
@@ -249,6 +261,66 @@ public final class QuicPeerClient implements PeerClient {
                         connection.protocolVersion()));
     }
 
+    /**
+     * Protocol 3: up to {@link Protocol#MAX_CHUNKS_PER_REQUEST} ranges per stream, each stream timed out only
+     * when no data arrives for the chunk timeout. Older peers get one {@link #getChunk} per range.
+     */
+    @Override
+    public List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress peer, String gameId,
+            List<ChunkRange> ranges) {
+        List<CompletableFuture<ReceivedChunk>> results = new ArrayList<>(ranges.size());
+        for (int i = 0; i < ranges.size(); i++) {
+            results.add(new CompletableFuture<>());
+        }
+        connection(peer).whenComplete((connection, error) -> {
+            if (error != null) {
+                PeerRequestException failure = unreachable(peer, error);
+                executor.execute(() -> results.forEach(r -> r.completeExceptionally(failure)));
+            } else if (connection.protocolVersion() < Protocol.VERSION_3) {
+                for (int i = 0; i < ranges.size(); i++) {
+                    ChunkRange range = ranges.get(i);
+                    CompletableFuture<ReceivedChunk> result = results.get(i);
+                    getChunk(peer, gameId, range.path(), range.offset(), range.length()).whenComplete((data, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(new HeapChunk(range, data));
+                        }
+                    });
+                }
+            } else {
+                for (int from = 0; from < ranges.size(); from += Protocol.MAX_CHUNKS_PER_REQUEST) {
+                    int to = Math.min(ranges.size(), from + Protocol.MAX_CHUNKS_PER_REQUEST);
+                    chunkStream(peer, gameId, ranges.subList(from, to), results.subList(from, to));
+                }
+            }
+        });
+        return List.copyOf(results);
+    }
+
+    private void chunkStream(InetSocketAddress peer, String gameId, List<ChunkRange> ranges,
+            List<CompletableFuture<ReceivedChunk>> results) {
+        Request.GetChunks request;
+        try {
+            request = new Request.GetChunks(gameId, ranges.stream()
+                    .map(r -> new Request.GetChunks.Range(r.path(), r.offset(), r.length())).toList());
+        } catch (IllegalArgumentException e) {
+            PeerRequestException failure = new PeerRequestException(Reason.BAD_REQUEST, e.getMessage());
+            executor.execute(() -> results.forEach(r -> r.completeExceptionally(failure)));
+            return;
+        }
+        CompletableFuture<Void> stream = request(peer, request, chunkTimeout, true, true,
+                (completion, connection) -> new ChunksResponseHandler(completion, codec, List.copyOf(ranges), results,
+                        executor));
+        stream.whenComplete((done, failure) -> {
+            if (failure != null) { // every range not answered yet fails with the stream
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                results.forEach(r -> r.completeExceptionally(cause));
+            }
+        });
+    }
+
     /** Protocol 2 only; the hashes arrive as raw bytes and the manifest is built on the callback executor. */
     @Override
     public CompletionStage<GameManifest> manifest(InetSocketAddress peer, String gameId) {
@@ -294,7 +366,7 @@ public final class QuicPeerClient implements PeerClient {
     // ------------------------------------------------------------------ requests
 
     interface HandlerFactory<T> {
-        ResponseStreamHandler<T> create(Completion<T> completion, PeerConnection connection);
+        ChannelHandler create(Completion<T> completion, PeerConnection connection);
     }
 
     /** @param pinned whether the answering peer must be the one pinned to {@code peer} (all but ping and hello) */
@@ -478,8 +550,9 @@ public final class QuicPeerClient implements PeerClient {
                 connections.remove(peer, result);
             }
         });
-        ChannelHandler codecHandler = QuicSettings.apply(new QuicClientCodecBuilder()).sslContext(ssl).build();
-        QuicSettings.socketOptions(new Bootstrap()).group(group).channel(NioDatagramChannel.class).handler(codecHandler)
+        ChannelHandler codecHandler = QuicSettings.apply(new QuicClientCodecBuilder(), udp.udpPayload())
+                .sslContext(ssl).build();
+        udp.configure(new Bootstrap()).group(group).handler(codecHandler)
                 .bind(0).addListener(bound -> {
                     if (!bound.isSuccess()) {
                         result.completeExceptionally(bound.cause());
@@ -491,6 +564,7 @@ public final class QuicPeerClient implements PeerClient {
                             .handler(streams)
                             .streamHandler(new ChannelInboundHandlerAdapter()) // the server opens no streams
                             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                            .option(UdpTransport.segmentedSendsOption(), udp.segmentedSends())
                             .remoteAddress(peer)
                             .connect()
                             .addListener(connected -> {
@@ -559,6 +633,11 @@ public final class QuicPeerClient implements PeerClient {
     /** The peer id pinned to {@code peer}, if any (for tests). */
     String pinnedPeerId(InetSocketAddress peer) {
         return pins.get(peer);
+    }
+
+    /** The UDP layer in use (for tests). */
+    UdpTransport udp() {
+        return udp;
     }
 
     /** The live connection to {@code peer}, if any (for tests). */

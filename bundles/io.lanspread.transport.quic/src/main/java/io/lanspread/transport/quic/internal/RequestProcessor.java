@@ -48,11 +48,16 @@ final class RequestProcessor {
     private final NoticeListeners listeners;
     private final ServedFiles files;
     private final LongAdder servedBytes;
+    private final ReadBudget budget;
 
-    /** @param servedBytes counts the file body bytes QUIC accepted (chunks and whole files) */
+    /**
+     * @param servedBytes counts the file body bytes QUIC accepted (chunks and whole files)
+     * @param budget bounds the file bytes held in memory across every stream
+     */
     RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor,
-            NoticeListeners listeners, LongAdder servedBytes) {
+            NoticeListeners listeners, LongAdder servedBytes, ReadBudget budget) {
         this.library = library;
+        this.budget = budget;
         this.files = new ServedFiles(library);
         this.servedBytes = servedBytes;
         this.identity = identity;
@@ -146,9 +151,14 @@ final class RequestProcessor {
                 sendFile(stream, r);
             } else if (request instanceof Request.GetManifest r) {
                 sendManifest(stream, r);
+            } else if (request instanceof Request.GetChunks r) {
+                new ChunkStreamer(stream, r.gameId(), r.chunks(), files, codec, budget, executor, servedBytes).start();
             } else if (request instanceof Request.GetGameFileChunk r) {
-                if (version >= Protocol.VERSION_2) {
-                    sendChunk(stream, r, null, files.readChunkAsHashed(r));
+                if (r.length() == 0 && version >= Protocol.VERSION_2) { // only the range is checked
+                    sendChunk(stream, r, null, files.readChunk(r));
+                } else if (version >= Protocol.VERSION_2) { // the same answer as a getChunks of one range
+                    new ChunkStreamer(stream, r.gameId(), List.of(new Request.GetChunks.Range(r.path(), r.offset(),
+                            r.length())), files, codec, budget, executor, servedBytes).start();
                 } else {
                     byte[] data = files.readChunk(r);
                     sendChunk(stream, r, HexFormat.of().formatHex(PeerIds.newSha256().digest(data)), data);
@@ -160,8 +170,6 @@ final class RequestProcessor {
             reply(stream, new Response.Error(ErrorCode.INVALID_PATH, e.getMessage()));
         } catch (ServedFiles.FileNotServed | NoSuchFileException e) {
             reply(stream, new Response.Error(ErrorCode.FILE_NOT_FOUND, e.getMessage()));
-        } catch (ServedFiles.FileChanged e) {
-            reply(stream, new Response.Error(ErrorCode.FILE_CHANGED, e.getMessage()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("serving {} failed", request, e);
             reply(stream, new Response.Error(ErrorCode.SERVER_ERROR, String.valueOf(e.getMessage())));
@@ -195,7 +203,7 @@ final class RequestProcessor {
                 return;
             }
             stream.writeAndFlush(Unpooled.wrappedBuffer(codec.encode(new Response.FileData(r.path(), size))));
-            new FileSender(stream, file, 0, size, executor, servedBytes).pump();
+            new FileSender(stream, file, 0, size, executor, servedBytes, budget).pump();
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;

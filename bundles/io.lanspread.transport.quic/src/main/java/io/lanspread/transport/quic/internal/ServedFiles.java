@@ -14,6 +14,7 @@ import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.game.UnsafePathException;
 import io.lanspread.protocol.Request;
+import io.netty.buffer.ByteBuf;
 
 /**
  * The server's only way to the library's files (blocking; called on the server's I/O executor): opens
@@ -40,6 +41,17 @@ final class ServedFiles {
         }
     }
 
+    /** A file opened to serve chunks from its manifest entry. */
+    record HashedFile(String gameId, FileManifest entry, FileChannel channel) {
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // opened for reading only: nothing is lost
+            }
+        }
+    }
+
     private final LocalLibrary library;
     private final ManifestIndex manifests;
 
@@ -61,25 +73,48 @@ final class ServedFiles {
     }
 
     /**
-     * Protocol 2: the requested range, read only while the file is the one the manifest describes: the
-     * manifest lists it with the size it has on disk, and the library sees its size and modification time
-     * unchanged since hashing, both before and after the read. Nothing is hashed here; the receiver verifies
-     * the bytes against the manifest it chose.
+     * Protocol 2 and later: opens a file to serve chunks of it from its manifest. Refuses it unless the
+     * manifest lists it as a file of the size it has on disk; the returned entry bounds the ranges to read.
      */
-    byte[] readChunkAsHashed(Request.GetGameFileChunk r) throws IOException, FileNotServed, FileChanged {
-        try (FileChannel file = open(r.gameId(), r.path())) {
-            GameManifest manifest = manifest(r.gameId());
-            FileManifest entry = manifests.file(manifest, r.path()).filter(f -> !f.directory())
-                    .orElseThrow(() -> new FileChanged(r.path() + " is not in the manifest of " + r.gameId()));
+    HashedFile openAsHashed(String gameId, String path) throws IOException, FileNotServed, FileChanged {
+        FileChannel file = open(gameId, path);
+        try {
+            GameManifest manifest = manifest(gameId);
+            FileManifest entry = manifests.file(manifest, path).filter(f -> !f.directory())
+                    .orElseThrow(() -> new FileChanged(path + " is not in the manifest of " + gameId));
             long size = file.size();
             if (size != entry.size()) {
-                throw new FileChanged(r.path() + " has " + size + " bytes, its manifest says " + entry.size());
+                throw new FileChanged(path + " has " + size + " bytes, its manifest says " + entry.size());
             }
-            requireUnchanged(r);
-            byte[] data = readRange(file, r);
-            requireUnchanged(r); // a write during the read changed the modification time
-            return data;
+            return new HashedFile(gameId, entry, file);
+        } catch (IOException | FileChanged | RuntimeException e) {
+            file.close();
+            throw e;
         }
+    }
+
+    /**
+     * Reads a range of a file opened by {@link #openAsHashed} into {@code target} (pread into its memory, no
+     * copy on the heap), while the library sees the file unchanged since hashing, before and after the read.
+     */
+    void readAsHashed(HashedFile hashed, long offset, int length, ByteBuf target)
+            throws IOException, FileNotServed, FileChanged {
+        FileManifest entry = hashed.entry();
+        FileChannel file = hashed.channel();
+        String gameId = hashed.gameId();
+        if (offset + length > entry.size()) {
+            throw new FileNotServed("range " + offset + "+" + length + " lies outside " + entry.path() + " ("
+                    + entry.size() + " bytes)");
+        }
+        requireUnchanged(gameId, entry.path());
+        int start = target.writerIndex();
+        while (target.writerIndex() - start < length) {
+            int done = target.writerIndex() - start;
+            if (target.writeBytes(file, offset + done, length - done) < 0) {
+                throw new FileChanged(entry.path() + " shrank while being read");
+            }
+        }
+        requireUnchanged(gameId, entry.path()); // a write during the read changed the modification time
     }
 
     /** Opens a listed game's regular file for reading, refusing anything outside the game's folder. */
@@ -101,9 +136,9 @@ final class ServedFiles {
         return FileChannel.open(file.toRealPath(LinkOption.NOFOLLOW_LINKS), StandardOpenOption.READ);
     }
 
-    private void requireUnchanged(Request.GetGameFileChunk r) throws FileChanged {
-        if (!library.isUnchanged(r.gameId(), r.path())) {
-            throw new FileChanged(r.path() + " changed since it was hashed");
+    private void requireUnchanged(String gameId, String path) throws FileChanged {
+        if (!library.isUnchanged(gameId, path)) {
+            throw new FileChanged(path + " changed since it was hashed");
         }
     }
 

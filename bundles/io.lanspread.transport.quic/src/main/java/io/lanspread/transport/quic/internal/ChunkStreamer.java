@@ -1,0 +1,265 @@
+package io.lanspread.transport.quic.internal;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.lanspread.api.game.GameNotFoundException;
+import io.lanspread.api.game.UnsafePathException;
+import io.lanspread.protocol.ErrorCode;
+import io.lanspread.protocol.MessageCodec;
+import io.lanspread.protocol.Request;
+import io.lanspread.protocol.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+
+/**
+ * Answers the chunks of one request stream (a protocol 3 {@code getChunks}, or a protocol 2
+ * {@code getGameFileChunk} as a single range): each range is read on the I/O executor straight into a pooled
+ * direct buffer, which QUIC sends from, while the next range is read (at most {@link #AHEAD} per stream in
+ * memory, every read within the server's {@link ReadBudget}). A range that cannot be served gets an error
+ * frame of its own and the stream goes on; the FIN follows the last answer's write.
+ */
+final class ChunkStreamer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkStreamer.class);
+
+    /** Answers of one stream read but not yet accepted by QUIC. */
+    static final int AHEAD = 2;
+
+    private final QuicStreamChannel stream;
+    private final String gameId;
+    private final List<Request.GetChunks.Range> ranges;
+    private final ServedFiles files;
+    private final MessageCodec codec;
+    private final ReadBudget budget;
+    private final Executor executor;
+    private final LongAdder servedBytes;
+
+    // guarded by this
+    private int next;
+    private int unsent;
+    private boolean reading = true; // the read task runs (or waits for budget); it starts running
+    private boolean ended;
+    private boolean finished;
+
+    /** Only the read task touches it (one at a time). */
+    private ServedFiles.HashedFile open;
+
+    ChunkStreamer(QuicStreamChannel stream, String gameId, List<Request.GetChunks.Range> ranges, ServedFiles files,
+            MessageCodec codec, ReadBudget budget, Executor executor, LongAdder servedBytes) {
+        this.stream = stream;
+        this.gameId = gameId;
+        this.ranges = ranges;
+        this.files = files;
+        this.codec = codec;
+        this.budget = budget;
+        this.executor = executor;
+        this.servedBytes = servedBytes;
+    }
+
+    /** On the I/O executor. A game that is not served is answered once, for the whole stream. */
+    void start() {
+        try {
+            files.manifest(gameId);
+        } catch (GameNotFoundException e) {
+            synchronized (this) {
+                next = ranges.size();
+            }
+            answer(codec.encode(new Response.GameNotFound(gameId)), null, 0);
+            stopReading();
+            return;
+        }
+        step();
+    }
+
+    /** The read task: answers ranges while fewer than {@link #AHEAD} are unsent. */
+    private void step() {
+        for (;;) {
+            Request.GetChunks.Range range = nextRange();
+            if (range == null) {
+                return;
+            }
+            if (!budget.acquireOrWait(range.length(), () -> afterBudget(range))) {
+                return; // goes on in afterBudget
+            }
+            serve(range);
+        }
+    }
+
+    private void afterBudget(Request.GetChunks.Range range) {
+        boolean stop;
+        synchronized (this) {
+            stop = ended;
+        }
+        if (stop) {
+            budget.release(range.length());
+            stopReading();
+            return;
+        }
+        serve(range);
+        step();
+    }
+
+    /** The range to read now, or null when the task stops (done, ended, or enough unsent). */
+    private Request.GetChunks.Range nextRange() {
+        synchronized (this) {
+            if (!ended && next < ranges.size() && unsent < AHEAD && stream.isActive()) {
+                return ranges.get(next);
+            }
+        }
+        stopReading();
+        return null;
+    }
+
+    private void stopReading() {
+        boolean closeNow;
+        synchronized (this) {
+            reading = false;
+            closeNow = ended || next == ranges.size();
+        }
+        if (closeNow) {
+            closeFile();
+        }
+        if (!stream.isActive()) {
+            end();
+        }
+        finishIfDone();
+    }
+
+    /** Reads one range (its budget taken) and writes its answer. */
+    private void serve(Request.GetChunks.Range range) {
+        ByteBuf data = null;
+        try {
+            ServedFiles.HashedFile file = fileFor(range.path());
+            data = stream.alloc().directBuffer(range.length());
+            files.readAsHashed(file, range.offset(), range.length(), data);
+            byte[] header = codec.encode(new Response.Chunk(range.path(), range.offset(), range.length(), null));
+            ByteBuf body = data;
+            data = null;
+            answer(header, body, range.length());
+            return;
+        } catch (GameNotFoundException e) { // withdrawn meanwhile: nothing more of it is served
+            synchronized (this) {
+                next = ranges.size() - 1;
+            }
+            refuse(range, codec.encode(new Response.GameNotFound(gameId)));
+        } catch (UnsafePathException e) {
+            refuse(range, error(ErrorCode.INVALID_PATH, e.getMessage()));
+        } catch (ServedFiles.FileNotServed | NoSuchFileException e) {
+            refuse(range, error(ErrorCode.FILE_NOT_FOUND, e.getMessage()));
+        } catch (ServedFiles.FileChanged e) {
+            refuse(range, error(ErrorCode.FILE_CHANGED, e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("serving {}+{} of {} failed", range.offset(), range.length(), range.path(), e);
+            refuse(range, error(ErrorCode.SERVER_ERROR, String.valueOf(e.getMessage())));
+        } finally {
+            if (data != null) {
+                data.release();
+            }
+        }
+    }
+
+    private void refuse(Request.GetChunks.Range range, byte[] frame) {
+        closeFile(); // whatever happened to it, the next range opens it afresh
+        budget.release(range.length());
+        answer(frame, null, 0);
+    }
+
+    private byte[] error(ErrorCode code, String message) {
+        return codec.encode(new Response.Error(code, message));
+    }
+
+    /** Writes one range's answer; {@code bodyBytes} of budget go back once QUIC accepted them. */
+    private void answer(byte[] header, ByteBuf body, int bodyBytes) {
+        synchronized (this) {
+            next++;
+            unsent++;
+        }
+        if (body == null) {
+            stream.writeAndFlush(Unpooled.wrappedBuffer(header)).addListener(f -> written(0, f.isSuccess()));
+            return;
+        }
+        stream.write(Unpooled.wrappedBuffer(header));
+        stream.writeAndFlush(body).addListener(f -> written(bodyBytes, f.isSuccess()));
+    }
+
+    /** A write's listener (event loop). */
+    private void written(int bodyBytes, boolean success) {
+        if (bodyBytes > 0) {
+            budget.release(bodyBytes);
+        }
+        if (!success) {
+            end();
+            stream.close();
+            return;
+        }
+        servedBytes.add(bodyBytes);
+        boolean resume;
+        synchronized (this) {
+            unsent--;
+            resume = !reading && !ended && next < ranges.size();
+            if (resume) {
+                reading = true;
+            }
+        }
+        if (resume) {
+            try {
+                executor.execute(this::step);
+            } catch (RejectedExecutionException e) { // shutting down
+                end();
+                stream.close();
+                return;
+            }
+        }
+        finishIfDone();
+    }
+
+    /** FIN once every range is answered and written. */
+    private void finishIfDone() {
+        synchronized (this) {
+            if (finished || ended || next < ranges.size() || unsent > 0 || reading) {
+                return;
+            }
+            finished = true;
+        }
+        stream.shutdownOutput();
+    }
+
+    /** The stream is gone or broken: nothing more is read. */
+    private void end() {
+        boolean closeNow;
+        synchronized (this) {
+            ended = true;
+            closeNow = !reading;
+        }
+        if (closeNow) {
+            closeFile();
+        }
+    }
+
+    private ServedFiles.HashedFile fileFor(String path) throws IOException, ServedFiles.FileNotServed,
+            ServedFiles.FileChanged {
+        if (open != null && open.entry().path().equals(path)) {
+            return open;
+        }
+        closeFile();
+        open = files.openAsHashed(gameId, path);
+        return open;
+    }
+
+    private void closeFile() {
+        ServedFiles.HashedFile file = open;
+        open = null;
+        if (file != null) {
+            file.close();
+        }
+    }
+}
