@@ -51,6 +51,18 @@ public interface LocalLibrary {
      */
     boolean isUnchanged(String gameId, String path);
 
+    /**
+     * Takes a manifest whose bytes the caller verified itself (a download that checked every chunk of a game
+     * it is about to install) as the hashes of the files in {@code folder}, which is then renamed to become
+     * the game's folder (a rename keeps sizes and modification times), so the library does not read the game
+     * again. Files are stamped with their size and modification time now, on the caller's thread; only those
+     * whose size matches the manifest are taken, and a file that changes later is hashed as usual. A library
+     * that keeps no hashes ignores it.
+     */
+    default void adopt(GameManifest verified, Path folder) {
+        // nothing cached, nothing to adopt
+    }
+
     /** A number that grows whenever the set of games or a game's version changes. */
     long revision();
 

@@ -235,6 +235,20 @@ public final class GameLibrary implements LocalLibrary {
         return served(gameId).map(ServedGame::manifest);
     }
 
+    /**
+     * Stamps the files here and now (the folder is renamed right after); the cache takes them on the hash
+     * thread, ahead of any hashing the renamed game's scan asks for.
+     */
+    @Override
+    public void adopt(GameManifest verified, Path folder) {
+        if (verified.chunkSize() != GameManifest.CHUNK_SIZE) {
+            return;
+        }
+        resolve(verified.gameId(), "version.ini"); // a valid game id, or UnsafePathException
+        ManifestFile.Content entries = AdoptedManifest.entries(folder, verified);
+        onHashThread(() -> hasher.cache().put(entries));
+    }
+
     @Override
     public boolean isUnchanged(String gameId, String path) {
         LibrarySnapshot current = snapshot.get();

@@ -129,6 +129,47 @@ class GameLibraryManifestTest {
     }
 
     @Test
+    void anAdoptedManifestIsTakenInsteadOfReadingTheFilesAgain(@TempDir Path other, @TempDir Path otherState)
+            throws IOException {
+        sampleGame();
+        GameLibrary first = start();
+        GameManifest verified = first.manifest("g").orElseThrow();
+        restart(first);
+        // the same files arrive in another library, as a download installs them: staged, then renamed
+        Path target = other.resolve(".lanspread-tmp/g@1.0");
+        try (var paths = Files.walk(games.resolve("g"))) {
+            for (Path from : paths.sorted().toList()) {
+                Path to = target.resolve(games.resolve("g").relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        java.util.HashMap<String, Object> config = new java.util.HashMap<>(
+                Map.of("games_dir", other.toString(), "rescan_interval_seconds", 0L, "watch_enabled", false));
+        GameLibrary second = new GameLibrary(GameLibraryTest.config(otherState, config));
+        started.add(second);
+        await(second::settled);
+        assertThat(second.games()).isEmpty();
+
+        Files.writeString(target.resolve("data/big.bin"), "changed before the adoption: not taken");
+        GameManifest claimed = verified;
+        second.adopt(claimed, target);
+        Files.move(target, other.resolve("g"));
+        second.rescan();
+        await(() -> second.manifest("g").isPresent());
+
+        GameManifest listed = second.manifest("g").orElseThrow();
+        assertThat(listed.files()).filteredOn(f -> !f.path().equals("data/big.bin"))
+                .containsExactlyElementsOf(verified.files().stream().filter(f -> !f.path().equals("data/big.bin")).toList());
+        long changedSize = Files.size(other.resolve("g/data/big.bin"));
+        assertThat(listed.file("data/big.bin").orElseThrow().size()).isEqualTo(changedSize);
+        assertThat(second.hashedBytes()).as("only the file whose size did not match is read").isEqualTo(changedSize);
+    }
+
+    @Test
     void aTouchedFileIsRehashedAndOnlyThatFile() throws IOException {
         sampleGame();
         restart(start());

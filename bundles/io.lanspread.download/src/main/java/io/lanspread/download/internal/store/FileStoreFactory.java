@@ -259,6 +259,8 @@ public class FileStoreFactory implements StoreFactory {
                     .filter(recorded -> listed == null || recorded.version().equals(listed.version()))
                     .orElse(listed);
             installer.complete(store.staging(), manifest, previous);
+            // every chunk was verified against this manifest: the library need not read the game again
+            library.adopt(manifest, store.staging().root());
             store.journal().markInstalling();
             Path parked;
             try {
