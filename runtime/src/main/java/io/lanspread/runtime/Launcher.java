@@ -92,7 +92,7 @@ public final class Launcher {
         }
         Files.createDirectories(options.gamesDir());
         Files.createDirectories(options.stateDir());
-        configureLogging();
+        systemPropertyDefaults();
 
         Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
@@ -164,7 +164,7 @@ public final class Launcher {
         return felixProps;
     }
 
-    private void configureLogging() {
+    private void systemPropertyDefaults() {
         // slf4j-simple is the logging backend inside the framework; it reads system properties only.
         // A -D on the java command line wins over these defaults.
         defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
@@ -172,6 +172,10 @@ public final class Launcher {
         defaultProperty("org.slf4j.simpleLogger.showDateTime", "true");
         defaultProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         defaultProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // Netty samples one buffer in 128 for leak tracking and records a stack trace for it, on the
+        // event loops; a transfer allocates a buffer per datagram. Tests keep tracking (they run without
+        // this launcher); a peer does not pay for it.
+        defaultProperty("io.netty.leakDetection.level", "disabled");
         // SPI Fly logs every provider it registers through java.util.logging; keep its warnings only.
         spiFlyLog.setLevel(Level.WARNING);
     }
