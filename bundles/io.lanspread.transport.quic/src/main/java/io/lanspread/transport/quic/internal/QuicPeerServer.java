@@ -83,6 +83,9 @@ public final class QuicPeerServer implements PeerServer {
         @AttributeDefinition(description = "Largest UDP payload sent, in bytes (1452 fits IPv4 and IPv6 in an "
                 + "Ethernet MTU of 1500; raise it only where every link allows more)")
         int udp_payload_bytes() default 1452;
+
+        @AttributeDefinition(description = "Congestion control of what this peer sends: cubic, reno or bbr")
+        String congestion_control() default "cubic";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerServer.class);
@@ -113,6 +116,7 @@ public final class QuicPeerServer implements PeerServer {
                     new NoticeListeners(noticeListeners), servedBytes, budget);
             ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder(), Math.max(1, config.max_streams()),
                             udp.udpPayload())
+                    .congestionControlAlgorithm(QuicSettings.congestionControl(config.congestion_control()))
                     .sslContext(TlsContexts.server(identity))
                     .tokenHandler(null) // no address-validation retry: one round trip less on a LAN
                     .option(UdpTransport.segmentedSendsOption(), udp.segmentedSends())

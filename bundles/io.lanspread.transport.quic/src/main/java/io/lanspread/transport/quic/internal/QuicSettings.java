@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
 
 /** Transport parameters shared by server and client: windows large enough for LAN throughput. */
 final class QuicSettings {
@@ -32,6 +33,16 @@ final class QuicSettings {
     static final long MAX_RECV_UDP_PAYLOAD = 1472;
 
     private QuicSettings() {
+    }
+
+    /** The algorithm a configured name stands for; CUBIC (quiche's default) for a name it does not know. */
+    static QuicCongestionControlAlgorithm congestionControl(String name) {
+        for (QuicCongestionControlAlgorithm algorithm : QuicCongestionControlAlgorithm.values()) {
+            if (algorithm.name().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return algorithm;
+            }
+        }
+        return QuicCongestionControlAlgorithm.CUBIC;
     }
 
     /** Socket buffer sizes for the UDP channel that carries QUIC. */
