@@ -29,8 +29,9 @@ import io.lanspread.itests.support.Conditions;
  * and crash reporting and upgrades off, the other device at a static {@code tcp://addr:22000}, one folder
  * ({@code sendonly} or {@code receiveonly}) without file watcher or periodic rescans, and the GUI/REST API on
  * the host's 127.0.0.1:8384 with an API key chosen here, reached through {@link LabHost#forward}. Runs with
- * {@code --no-restart}, so the lab process is the one Syncthing process. Syncthing's own default of lowering
- * its priority is turned off so it competes for the CPU like the other tools.
+ * {@code --no-restart}; Debian's 1.19 still starts its monitor process, which runs the real Syncthing as its
+ * child, so CPU and RSS are taken over the process tree. Syncthing's own default of lowering its priority is
+ * turned off so it competes for the CPU like the other tools.
  */
 public final class Syncthing {
 
@@ -83,7 +84,7 @@ public final class Syncthing {
         return folder;
     }
 
-    /** The Syncthing process's pid (one process: --no-restart). */
+    /** The pid of the Syncthing process the lab started (the monitor; the real Syncthing is its child). */
     public long pid() {
         return process.pid();
     }

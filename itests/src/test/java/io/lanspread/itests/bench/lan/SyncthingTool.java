@@ -17,7 +17,7 @@ import io.lanspread.itests.support.Deadlines;
  * under its final name with its full size in the receiver's folder (Syncthing pulls into a temporary file,
  * fsyncs it and renames it). Then the receiver's folder must be idle with nothing left to pull, the copy
  * byte-identical, and the sender deletes the file again (a scan), which the receiver applies before the
- * next round. CPU and peak RSS are the two Syncthing processes'.
+ * next round. CPU and peak RSS are the two Syncthing process trees' (monitor and Syncthing).
  */
 public final class SyncthingTool implements Tool {
 
@@ -51,8 +51,8 @@ public final class SyncthingTool implements Tool {
         String note = Settle.beforeTiming(quiet);
         sender.scan();
         long start = System.nanoTime();
-        double receiver0 = ProcStats.cpuSeconds(receiver.pid());
-        double sender0 = ProcStats.cpuSeconds(sender.pid());
+        double receiver0 = ProcStats.treeCpuSeconds(receiver.pid());
+        double sender0 = ProcStats.treeCpuSeconds(sender.pid());
         ProcStats.resetTreeHwm(receiver.pid());
         ProcStats.resetTreeHwm(sender.pid());
         long deadline = start + CurlTool.timeout(file.size()).toNanos();
@@ -63,8 +63,8 @@ public final class SyncthingTool implements Tool {
             Deadlines.pause(50);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double receiverCpu = ProcStats.cpuSeconds(receiver.pid()) - receiver0;
-        double senderCpu = ProcStats.cpuSeconds(sender.pid()) - sender0;
+        double receiverCpu = ProcStats.treeCpuSeconds(receiver.pid()) - receiver0;
+        double senderCpu = ProcStats.treeCpuSeconds(sender.pid()) - sender0;
         long receiverHwm = ProcStats.treeHwmKib(receiver.pid());
         long senderHwm = ProcStats.treeHwmKib(sender.pid());
         if (sender.file(fileName).path("global").path("size").asLong() != file.size()) {
