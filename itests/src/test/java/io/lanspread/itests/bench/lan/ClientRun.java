@@ -26,13 +26,21 @@ import io.lanspread.itests.support.Deadlines;
  */
 public final class ClientRun {
 
-    private static final String SCRIPT = "out=$1; shift; s=$(date +%s%N); \"$@\"; rc=$?;"
+    private static final String SCRIPT = "out=$1; shift; s=$(date +%s%N); \"$@\"; rc=$?; m=$(date +%s%N);"
             + " if [ $rc -eq 0 ]; then sync \"$out\"; rc=$?; fi; e=$(date +%s%N);"
-            + " echo \"LSBENCH rc=$rc start=$s end=$e\"; read -r _; exit $rc";
-    private static final Pattern DONE = Pattern.compile("LSBENCH rc=(\\d+) start=(\\d+) end=(\\d+)");
+            + " echo \"LSBENCH rc=$rc start=$s client=$m end=$e\"; read -r _; exit $rc";
+    private static final Pattern DONE = Pattern.compile("LSBENCH rc=(\\d+) start=(\\d+) client=(\\d+) end=(\\d+)");
 
-    /** Seconds from the client's start to its file being on disk; its CPU seconds; its peak RSS in KiB. */
-    public record Result(double seconds, double cpuSeconds, long peakRssKib) {
+    /**
+     * Seconds from the client's start to its file being on disk, of which the last {@code syncSeconds} were
+     * the fsync after the client ended; its CPU seconds; its peak RSS in KiB.
+     */
+    public record Result(double seconds, double syncSeconds, double cpuSeconds, long peakRssKib) {
+
+        /** A note for the report: how long the fsync after the client took. */
+        public String syncNote() {
+            return String.format("of which fsync after the client %.2f s", syncSeconds);
+        }
     }
 
     private ClientRun() {
@@ -78,8 +86,10 @@ public final class ClientRun {
                 throw new AssertionError(String.join(" ", command) + " failed (exit " + rc + "): "
                         + Files.readString(log));
             }
-            double seconds = (Long.parseLong(done.group(3)) - Long.parseLong(done.group(2))) / 1e9;
-            return new Result(seconds, cpu, peak.get());
+            long start = Long.parseLong(done.group(2));
+            long client = Long.parseLong(done.group(3));
+            long end = Long.parseLong(done.group(4));
+            return new Result((end - start) / 1e9, (end - client) / 1e9, cpu, peak.get());
         } finally {
             sampler.interrupt();
             if (sh.isAlive()) {

@@ -50,7 +50,7 @@ public final class CurlTool implements Tool {
         Copies.checkIdentical(name, out, file.size(), file.sha256());
         Files.delete(out);
         return new Sample(scenario, name, round, file.size(), r.seconds(), r.cpuSeconds(), sender, r.peakRssKib(),
-                senderHwm, -1, note, null);
+                senderHwm, -1, note.isEmpty() ? r.syncNote() : note + "; " + r.syncNote(), null);
     }
 
     /** Generous: two minutes plus 1 MiB/s. */

@@ -75,6 +75,8 @@ public final class LanBench {
 
     public Results run() throws Exception {
         long t0 = System.currentTimeMillis();
+        Files.deleteIfExists(Path.of("target", "benchmarks", o.logOwner().getSimpleName() + "-progress.log"));
+        progress("lab: receiver h1, sources h2..h" + (1 + o.sources()) + "; writing the files and starting the peers");
         String loadBefore = MachineInfo.loadAverage();
         work = Files.createTempDirectory("lanspread-lan-bench");
         try (Lab l = Lab.create(1 + o.sources())) {
@@ -231,7 +233,7 @@ public final class LanBench {
     /** One uncounted warm-up per tool, then {@code rounds} rounds; round r starts with tool (r-1) mod n. */
     private void runScenario(String title, long bytes, List<Tool> tools, Map<String, List<Anchor>> anchors) {
         scenarios.add(new Scenario(title, bytes, tools.stream().map(Tool::name).toList(), anchors));
-        System.out.println("== " + title);
+        progress("== " + title);
         if (o.warmUp()) {
             for (Tool t : tools) {
                 attempt(title, t, 0);
@@ -258,7 +260,23 @@ public final class LanBench {
             }
         }
         samples.add(s);
-        System.out.println((round == 0 ? "warm-up" : "round " + round) + ", " + tool.name() + ": " + LanReport.line(s));
+        progress((round == 0 ? "warm-up" : "round " + round) + ", " + tool.name() + ": " + LanReport.line(s));
+    }
+
+    /**
+     * A progress line: printed (Failsafe keeps it in the test's output file, written at the end) and appended
+     * to {@code target/benchmarks/<test class>-progress.log}, which can be followed while the run goes on.
+     */
+    private void progress(String line) {
+        System.out.println(line);
+        Path log = Path.of("target", "benchmarks", o.logOwner().getSimpleName() + "-progress.log");
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, java.time.LocalTime.now().withNano(0) + " " + line + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.out.println("cannot write " + log + ": " + e);
+        }
     }
 
     /**
@@ -275,7 +293,7 @@ public final class LanBench {
         String one = "lanspread, 1 source";
         String all = "lanspread, " + o.sources() + " sources";
         scenarios.add(new Scenario(title, big.size(), List.of(one, all), Map.of()));
-        System.out.println("== " + title);
+        progress("== " + title);
         attempt(title, new LanspreadTool(one, receiver, List.of(sources.get(0)), BIG, DATA, big, quiet()), 1);
         for (int i = 1; i < o.sources(); i++) {
             addGame(work.resolve(lab.host(2 + i).name()).resolve("peer").resolve("games"), BIG, big);

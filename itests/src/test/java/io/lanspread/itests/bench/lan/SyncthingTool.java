@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.lanspread.itests.support.Conditions;
 import io.lanspread.itests.support.Deadlines;
 
@@ -13,7 +15,7 @@ import io.lanspread.itests.support.Deadlines;
  * Syncthing from a {@code sendonly} folder on the source host to a {@code receiveonly} folder on the receiver.
  * Each round the source file appears under a new name in the sender's folder (a hard link, untimed), the
  * sender scans it ({@code POST /rest/db/scan}, which returns when the scan is done: the file is hashed and in
- * the sender's index). Timed from the end of that scan to the first poll (every 50 ms) that finds the file
+ * the sender's index, which is checked at once). Timed from the end of that scan to the first poll (every 50 ms) that finds the file
  * under its final name with its full size in the receiver's folder (Syncthing pulls into a temporary file,
  * fsyncs it and renames it). Then the receiver's folder must be idle with nothing left to pull, the copy
  * byte-identical, and the sender deletes the file again (a scan), which the receiver applies before the
@@ -55,6 +57,10 @@ public final class SyncthingTool implements Tool {
         double sender0 = ProcStats.treeCpuSeconds(sender.pid());
         ProcStats.resetTreeHwm(receiver.pid());
         ProcStats.resetTreeHwm(sender.pid());
+        JsonNode known = sender.file(fileName);
+        if (known.path("global").path("size").asLong() != file.size()) {
+            throw new AssertionError("the sender's scan returned without " + fileName + " in its index: " + known);
+        }
         long deadline = start + CurlTool.timeout(file.size()).toNanos();
         while (!(Files.isRegularFile(received) && Files.size(received) == file.size())) {
             if (System.nanoTime() > deadline) {
@@ -67,9 +73,6 @@ public final class SyncthingTool implements Tool {
         double senderCpu = ProcStats.treeCpuSeconds(sender.pid()) - sender0;
         long receiverHwm = ProcStats.treeHwmKib(receiver.pid());
         long senderHwm = ProcStats.treeHwmKib(sender.pid());
-        if (sender.file(fileName).path("global").path("size").asLong() != file.size()) {
-            throw new AssertionError("the sender's index does not hold " + fileName + ": " + sender.file(fileName));
-        }
         Conditions.await("the receiver's Syncthing folder idle and complete", 120, () -> {
             try {
                 return receiver.idleAndComplete();
