@@ -189,13 +189,16 @@ public final class LanBench {
         }
     }
 
-    private void stopPeers() throws InterruptedException {
+    private void stopPeers() throws InterruptedException, IOException {
         for (LabPeer p : peers()) {
             p.keepLog(LabPeer.logDir(o.logOwner()).resolve("before-restart"));
             p.terminate();
         }
         for (LabPeer p : peers()) {
             p.awaitExit(60);
+            // a fresh log for the next start: the ready watcher reads the log from its first line
+            Files.move(p.log(), p.log().resolveSibling("peer-before-restart.log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -69,7 +69,8 @@ public final class LanspreadTool implements Tool {
         String id = JSON.readTree(posted.body()).get("id").asText();
         long deadline = start + CurlTool.timeout(file.size()).toNanos() * 2;
         JsonNode done = null;
-        long lastBytes = -1;
+        long lastBytes = 0;
+        long firstByte = -1;
         long lastProgress = start;
         long longestGap = 0;
         while (done == null) {
@@ -80,8 +81,13 @@ public final class LanspreadTool implements Tool {
                 if (bytes != lastBytes) {
                     lastBytes = bytes;
                     lastProgress = now;
+                    if (firstByte < 0) {
+                        firstByte = now - start;
+                    }
                 }
-                longestGap = Math.max(longestGap, now - lastProgress);
+                if (firstByte >= 0) {
+                    longestGap = Math.max(longestGap, now - lastProgress);
+                }
                 String state = d.path("state").asText();
                 if (!state.equals("RUNNING") && !state.equals("WAITING")) {
                     done = d;
@@ -103,6 +109,10 @@ public final class LanspreadTool implements Tool {
         if (!note.isEmpty()) {
             notes.add(note);
         }
+        if (firstByte >= 0) {
+            // downloadedBytes is refreshed every progress interval (500 ms by default)
+            notes.add(String.format("first bytes seen after %.1f s", firstByte / 1e9));
+        }
         try {
             if (!done.path("state").asText().equals("FINISHED")) {
                 throw new AssertionError(name + ": the download ended " + done.path("state").asText() + ": " + done);
@@ -112,8 +122,8 @@ public final class LanspreadTool implements Tool {
                 notes.add("fetched " + done.path("fetchedBytes").asLong() + " of " + total + " bytes (reused "
                         + done.path("reusedBytes").asLong() + ")");
             }
-            if (longestGap > 2_000_000_000L) {
-                notes.add(String.format("longest time without progress %.1f s", longestGap / 1e9));
+            if (longestGap > 1_500_000_000L) {
+                notes.add(String.format("then %.1f s without progress", longestGap / 1e9));
             }
             if (done.path("notes").size() > 0) {
                 notes.add("notes: " + done.path("notes"));
@@ -183,12 +193,17 @@ public final class LanspreadTool implements Tool {
     /** The peer's JVM: the lab process itself ({@code ip netns exec}, {@code env} and ./lanspread all exec). */
     static long jvm(LabPeer peer) {
         long pid = peer.process().pid();
-        for (long p : ProcStats.tree(pid)) {
-            if (ProcStats.comm(p).equals("java")) {
-                return p;
+        return Conditions.awaitValue("the JVM of " + peer + " (pid " + pid + ")", 30, () -> {
+            if (!peer.process().isAlive()) {
+                throw new AssertionError(peer + " ended: " + peer.logText());
             }
-        }
-        throw new IllegalStateException("no java process in the tree of " + peer + " (pid " + pid + ")");
+            for (long p : ProcStats.tree(pid)) {
+                if (ProcStats.comm(p).equals("java")) {
+                    return p;
+                }
+            }
+            return null;
+        });
     }
 
     /** The peers' logs must not hold a QUIC flow-control error. */
