@@ -36,6 +36,10 @@ public final class LanReport {
                 .append(results.loadAfter()).append('\n');
         for (LanBench.Scenario s : results.scenarios()) {
             r.append("\n## ").append(s.title()).append("\n\n");
+            List<Sample> all = results.samples().stream().filter(x -> x.scenario().equals(s.title())).toList();
+            long bad = all.stream().filter(x -> !x.ok()).count();
+            r.append(all.size() - bad).append(" transfers (warm-ups included) byte-identical (size and SHA-256)")
+                    .append(bad == 0 ? "" : "; " + bad + " failed (see below)").append(".\n\n");
             r.append("| tool | MiB/s median (min-max) | ratio | CPU-s/GiB receiver | sender | total | peak RSS MiB receiver"
                     + " | sender | heap MiB |\n");
             r.append("|---|---|---|---|---|---|---|---|---|\n");
