@@ -19,7 +19,7 @@ import io.lanspread.itests.lab.Lab;
 /**
  * lanspread's throughput in the LAN lab against the tools a user would pick instead, in the same run, on
  * the same files and hosts (see {@link LanBench}): one unshaped source (nginx -> curl, Syncthing,
- * lanspread) and several sources behind tc-tbf-shaped links (curl over one link, aria2c from every nginx,
+ * lanspread; iperf3 TCP memory to memory as a reference of the link) and several sources behind tc-tbf-shaped links (curl over one link, aria2c from every nginx,
  * lanspread from every peer), with CPU seconds per GiB, peak RSS and heap; optionally ({@code
  * -Dbench.checked=true}) a 4 GiB game from one and from every source. Not part of the normal build (the
  * name does not end in IT); run it with {@code bench/lan-throughput}. The report is printed and written to
@@ -38,7 +38,7 @@ class LanThroughputBenchmark {
     @Test
     void lanspreadAgainstCurlSyncthingAndAria2() throws Exception {
         Lab.assumeSupported();
-        for (String tool : List.of("nginx", "curl", "aria2c", "syncthing")) {
+        for (String tool : List.of("nginx", "curl", "aria2c", "syncthing", "iperf3")) {
             assertThat(Binaries.find(tool)).as(tool + " (apt-get install " + Binaries.packageOf(tool) + "; bench/lan-throughput"
                     + " installs it)").isPresent();
         }
@@ -46,7 +46,7 @@ class LanThroughputBenchmark {
         LanBench.Options o = new LanBench.Options(Integer.getInteger("bench.mib", 512),
                 Integer.getInteger("bench.shaped.mib", 256), Integer.getInteger("bench.sources", 3),
                 Integer.getInteger("bench.shaped.mbit", 200), rounds,
-                Boolean.parseBoolean(System.getProperty("bench.warmup", "true")), true, true, true,
+                Boolean.parseBoolean(System.getProperty("bench.warmup", "true")), true, true, true, true,
                 System.getProperty("bench.javaopts", DEFAULT_JAVA_OPTS),
                 Boolean.getBoolean("bench.checked") ? Integer.getInteger("bench.checked.mib", 4096) : 0,
                 System.getProperty("bench.checked.javaopts", "-Xmx256m"), LanThroughputBenchmark.class);

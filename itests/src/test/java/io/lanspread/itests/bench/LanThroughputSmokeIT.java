@@ -31,7 +31,7 @@ class LanThroughputSmokeIT {
             Privileges.require(Binaries.find(tool).isPresent(), "the LAN throughput smoke test needs " + tool
                     + " (apt-get install " + Binaries.packageOf(tool) + ")");
         }
-        LanBench.Options o = new LanBench.Options(8, 8, 2, 0, 1, false, false, false, false,
+        LanBench.Options o = new LanBench.Options(8, 8, 2, 0, 1, false, false, false, false, false,
                 LanThroughputBenchmark.DEFAULT_JAVA_OPTS, 0, "", LanThroughputSmokeIT.class);
         LanBench.Results results = new LanBench(o).run();
         String report = LanReport.markdown(o, results, "mvn -B verify -pl itests -Dit.test=LanThroughputSmokeIT");

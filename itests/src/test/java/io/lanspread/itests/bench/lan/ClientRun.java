@@ -27,7 +27,7 @@ import io.lanspread.itests.support.Deadlines;
 public final class ClientRun {
 
     private static final String SCRIPT = "out=$1; shift; s=$(date +%s%N); \"$@\"; rc=$?; m=$(date +%s%N);"
-            + " if [ $rc -eq 0 ]; then sync \"$out\"; rc=$?; fi; e=$(date +%s%N);"
+            + " if [ $rc -eq 0 ] && [ \"$out\" != - ]; then sync \"$out\"; rc=$?; fi; e=$(date +%s%N);"
             + " echo \"LSBENCH rc=$rc start=$s client=$m end=$e\"; read -r _; exit $rc";
     private static final Pattern DONE = Pattern.compile("LSBENCH rc=(\\d+) start=(\\d+) client=(\\d+) end=(\\d+)");
 
@@ -47,15 +47,15 @@ public final class ClientRun {
     }
 
     /**
-     * Runs {@code command} in {@code host}, which writes {@code output}; fails when it exits non-zero or
-     * takes longer than {@code timeout}. The log (its output) goes to {@code log}.
+     * Runs {@code command} in {@code host}, which writes {@code output} (fsynced after it; null: no file);
+     * fails when it exits non-zero or takes longer than {@code timeout}. Its output goes to {@code log}.
      */
     public static Result run(LabHost host, Path output, List<String> command, Path log, Duration timeout)
             throws IOException, InterruptedException {
         Files.deleteIfExists(log);
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", SCRIPT, "lsbench", output.toString()));
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", SCRIPT, "lsbench", output == null ? "-" : output.toString()));
         cmd.addAll(command);
-        Process sh = host.start(cmd, output.getParent(), log);
+        Process sh = host.start(cmd, log.getParent(), log);
         AtomicLong peak = new AtomicLong();
         Thread sampler = new Thread(() -> sample(sh.pid(), peak), "hwm-" + command.get(0));
         sampler.setDaemon(true);

@@ -18,7 +18,8 @@ import io.lanspread.itests.support.LabPeer;
  * one receiver host (h1) and {@code sources} source hosts (h2, h3, ...), links MTU 1500, on which the same
  * files move with every tool, in interleaved rounds:
  * <ol>
- * <li>one unshaped source (h2): nginx -> curl, Syncthing, lanspread, all on the same file;</li>
+ * <li>one unshaped source (h2): nginx -> curl, Syncthing, lanspread, all on the same file (and iperf3 TCP
+ * memory to memory as a reference of the link);</li>
  * <li>every source host's link shaped with tc tbf: curl over one link alone (its ceiling), aria2c from every
  * nginx, lanspread from every source peer, all on a second file;</li>
  * <li>optionally (checked) a big game from one source and from every source, unshaped, the peers restarted
@@ -33,7 +34,7 @@ public final class LanBench {
 
     /** What to run. */
     public record Options(int soloMib, int multiMib, int sources, int shapedMbit, int rounds, boolean warmUp,
-            boolean syncthing, boolean aria2, boolean linkCeiling, String javaOpts, int checkedMib,
+            boolean syncthing, boolean aria2, boolean linkCeiling, boolean iperf3, String javaOpts, int checkedMib,
             String checkedJavaOpts, Class<?> logOwner) {
     }
 
@@ -41,8 +42,12 @@ public final class LanBench {
     public record Anchor(String label, String tool, double factor, double fixedMibs) {
     }
 
-    /** One part of the run: its tools (rows) and the anchors of each row. */
-    public record Scenario(String title, long bytes, List<String> tools, Map<String, List<Anchor>> anchors) {
+    /**
+     * One part of the run: its tools (rows), the anchors of each row, and the rows that are references only
+     * (no file moved, so nothing to check byte-identical: iperf3).
+     */
+    public record Scenario(String title, long bytes, List<String> tools, Map<String, List<Anchor>> anchors,
+            List<String> references) {
     }
 
     /** Everything the report needs. */
@@ -68,6 +73,7 @@ public final class LanBench {
     private final List<Nginx> nginx = new ArrayList<>();
     private Syncthing stSender;
     private Syncthing stReceiver;
+    private Long iperfServer;
 
     public LanBench(Options options) {
         this.o = options;
@@ -103,6 +109,14 @@ public final class LanBench {
             Path rxHome = work.resolve(rx.name());
 
             List<Tool> one = new ArrayList<>();
+            List<String> references = new ArrayList<>();
+            if (o.iperf3()) {
+                Iperf3Tool iperf = new Iperf3Tool("iperf3 TCP (reference)", rx, rxHome.resolve("iperf3"), lab.host(2),
+                        solo.size(), quiet());
+                iperfServer = iperf.startServer();
+                one.add(iperf);
+                references.add(iperf.name());
+            }
             one.add(new CurlTool("nginx -> curl", rx, rxHome.resolve("curl"), nginx.get(0), solo, quiet()));
             if (o.syncthing()) {
                 one.add(new SyncthingTool("Syncthing", stSender, stReceiver, solo, quiet()));
@@ -115,7 +129,7 @@ public final class LanBench {
             }
             lsAnchors.add(new Anchor("curl", "nginx -> curl", 1, 0));
             oneAnchors.put("lanspread", lsAnchors);
-            runScenario("one source, unshaped, " + o.soloMib() + " MiB", solo.size(), one, oneAnchors);
+            runScenario("one source, unshaped, " + o.soloMib() + " MiB", solo.size(), one, oneAnchors, references);
 
             if (o.shapedMbit() > 0) {
                 for (LabPeer s : sources) {
@@ -150,7 +164,7 @@ public final class LanBench {
             manyAnchors.put(lsMulti, lsManyAnchors);
             many.add(new LanspreadTool(lsMulti, receiver, List.copyOf(sources), MULTI, DATA, multi, quiet()));
             runScenario(o.sources() + " sources, " + links + ", " + o.multiMib() + " MiB", multi.size(), many,
-                    manyAnchors);
+                    manyAnchors, List.of());
             sources.forEach(s -> s.host().unshape());
 
             if (o.checkedMib() > 0) {
@@ -230,12 +244,16 @@ public final class LanBench {
             pids.add(stSender.pid());
             pids.add(stReceiver.pid());
         }
+        if (iperfServer != null) {
+            pids.add(iperfServer);
+        }
         return pids;
     }
 
     /** One uncounted warm-up per tool, then {@code rounds} rounds; round r starts with tool (r-1) mod n. */
-    private void runScenario(String title, long bytes, List<Tool> tools, Map<String, List<Anchor>> anchors) {
-        scenarios.add(new Scenario(title, bytes, tools.stream().map(Tool::name).toList(), anchors));
+    private void runScenario(String title, long bytes, List<Tool> tools, Map<String, List<Anchor>> anchors,
+            List<String> references) {
+        scenarios.add(new Scenario(title, bytes, tools.stream().map(Tool::name).toList(), anchors, references));
         progress("== " + title);
         if (o.warmUp()) {
             for (Tool t : tools) {
@@ -295,7 +313,7 @@ public final class LanBench {
         String title = "checked: " + o.checkedMib() + " MiB, unshaped, LANSPREAD_JAVA_OPTS=\"" + o.checkedJavaOpts() + "\"";
         String one = "lanspread, 1 source";
         String all = "lanspread, " + o.sources() + " sources";
-        scenarios.add(new Scenario(title, big.size(), List.of(one, all), Map.of()));
+        scenarios.add(new Scenario(title, big.size(), List.of(one, all), Map.of(), List.of()));
         progress("== " + title);
         attempt(title, new LanspreadTool(one, receiver, List.of(sources.get(0)), BIG, DATA, big, quiet()), 1);
         for (int i = 1; i < o.sources(); i++) {

@@ -36,9 +36,10 @@ public final class LanReport {
                 .append(results.loadAfter()).append('\n');
         for (LanBench.Scenario s : results.scenarios()) {
             r.append("\n## ").append(s.title()).append("\n\n");
-            List<Sample> all = results.samples().stream().filter(x -> x.scenario().equals(s.title())).toList();
+            List<Sample> all = results.samples().stream()
+                    .filter(x -> x.scenario().equals(s.title()) && !s.references().contains(x.tool())).toList();
             long bad = all.stream().filter(x -> !x.ok()).count();
-            r.append(all.size() - bad).append(" transfers (warm-ups included) byte-identical (size and SHA-256)")
+            r.append(all.size() - bad).append(" file transfers (warm-ups included) byte-identical (size and SHA-256)")
                     .append(bad == 0 ? "" : "; " + bad + " failed (see below)").append(".\n\n");
             r.append("| tool | MiB/s median (min-max) | ratio | CPU-s/GiB receiver | sender | total | peak RSS MiB receiver"
                     + " | sender | heap MiB |\n");
@@ -116,6 +117,9 @@ public final class LanReport {
 
     private static String ratios(LanBench.Results results, LanBench.Scenario s, String tool) {
         List<LanBench.Anchor> anchors = s.anchors().get(tool);
+        if (s.references().contains(tool)) {
+            return "reference";
+        }
         if (anchors == null || anchors.isEmpty()) {
             boolean isAnchor = s.anchors().values().stream().flatMap(List::stream).anyMatch(a -> tool.equals(a.tool()));
             return isAnchor ? "anchor" : "—";
