@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -65,9 +66,24 @@ public final class LabPeer {
      */
     public static LabPeer start(LabHost host, int apiPort, Path home, String name, String... extraArgs)
             throws IOException {
+        return start(host, apiPort, home, name, Map.of(), extraArgs);
+    }
+
+    /**
+     * Like {@link #start(LabHost, int, Path, String, String...)}, with {@code env} added to the peer's
+     * environment (say {@code LANSPREAD_JAVA_OPTS}) through {@code env(1)}, which execs: the process is still
+     * the peer's JVM.
+     */
+    public static LabPeer start(LabHost host, int apiPort, Path home, String name, Map<String, String> env,
+            String... extraArgs) throws IOException {
         Path games = Files.createDirectories(home.resolve("games"));
         Path state = Files.createDirectories(home.resolve("state"));
-        List<String> cmd = new ArrayList<>(List.of(Distribution.root().resolve("lanspread").toString(),
+        List<String> cmd = new ArrayList<>();
+        if (!env.isEmpty()) {
+            cmd.add("env");
+            env.forEach((k, v) -> cmd.add(k + "=" + v));
+        }
+        cmd.addAll(List.of(Distribution.root().resolve("lanspread").toString(),
                 "--games", games.toString(), "--state", state.toString(), "--name", name,
                 "--port", String.valueOf(QUIC_PORT), "--http-port", String.valueOf(HTTP_PORT)));
         cmd.addAll(List.of(extraArgs));
