@@ -72,6 +72,10 @@ public final class QuicPeerServer implements PeerServer {
                 + "initial_max_streams_bidi); clients wait for a free stream beyond it")
         int max_streams() default 64;
 
+        @AttributeDefinition(description = "Seconds a client may take to send a whole request on a stream (its "
+                + "frame and FIN); the stream is refused with BAD_REQUEST after that")
+        int request_timeout_seconds() default 10;
+
         @AttributeDefinition(description = "File bytes held in memory for sending, across every stream and "
                 + "connection, in MiB; a stream waits when it is spent")
         int send_budget_mib() default 16;
@@ -110,6 +114,7 @@ public final class QuicPeerServer implements PeerServer {
         blocking = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Threads.named("lanspread-quic-server-io"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
+        long requestTimeoutMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.request_timeout_seconds()));
         budget = new ReadBudget(Math.max(1, config.send_budget_mib()) * 1024L * 1024, blocking);
         try {
             RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
@@ -132,7 +137,7 @@ public final class QuicPeerServer implements PeerServer {
                     .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
-                            stream.pipeline().addLast(new ServerStreamHandler(processor));
+                            stream.pipeline().addLast(new ServerStreamHandler(processor, requestTimeoutMillis));
                         }
                     })
                     .build();

@@ -1,5 +1,8 @@
 package io.lanspread.transport.quic.internal;
 
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +26,25 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStreamHandler.class);
 
     private final RequestProcessor processor;
+    private final long requestTimeoutMillis;
     private ByteBuf buffer;
     private boolean taken;
+    private ScheduledFuture<?> deadline;
 
-    ServerStreamHandler(RequestProcessor processor) {
+    /** @param requestTimeoutMillis how long a client may take to send its whole request (frame and FIN) */
+    ServerStreamHandler(RequestProcessor processor, long requestTimeoutMillis) {
         this.processor = processor;
+        this.requestTimeoutMillis = requestTimeoutMillis;
+    }
+
+    /** A stream whose request never completes would otherwise be held open for as long as its connection lives. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            if (!taken && ctx.channel().isActive()) {
+                reject(ctx, "no complete request within " + requestTimeoutMillis + " ms");
+            }
+        }, requestTimeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -86,6 +103,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 taken = true;
+                cancelDeadline();
                 processor.handle((QuicStreamChannel) ctx.channel(), request);
                 return;
             }
@@ -97,6 +115,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
 
     private void reject(ChannelHandlerContext ctx, String message) {
         taken = true;
+        cancelDeadline();
         release();
         LOG.debug("bad request on {}: {}", ctx.channel(), message);
         processor.sendErrorAndClose((QuicStreamChannel) ctx.channel(), ErrorCode.BAD_REQUEST, message);
@@ -104,6 +123,7 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
         release();
         ctx.fireChannelInactive();
     }
@@ -112,6 +132,13 @@ final class ServerStreamHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("stream {} failed", ctx.channel(), cause);
         ctx.close();
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
     }
 
     private void release() {
