@@ -77,8 +77,8 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
         @AttributeDefinition(name = "State folder", description = "Where downloads keep their journals (request, manifest, verified chunks) to resume after a restart; read at activation.")
         String state_dir() default ".lanspread";
 
-        @AttributeDefinition(name = "Chunks per source", description = "Chunks in flight per source. They are asked for in calls of up to 16, and a source is refilled once at least 4 fit again (half of this, when smaller). Received chunks wait in memory until written: at most this many 512 KiB chunks per source.", min = "1")
-        int chunks_per_source() default 16;
+        @AttributeDefinition(name = "Chunks per source", description = "Chunks in flight per source (8 keeps the copies an endgame wastes small). They are asked for in calls of up to 16, and a source is refilled once at least 4 fit again (half of this, when smaller). Received chunks wait in memory until written: at most this many 512 KiB chunks per source.", min = "1")
+        int chunks_per_source() default 8;
 
         @AttributeDefinition(name = "Attempts per chunk", description = "Failed tries of one chunk (wrong bytes or peer errors) before the download fails.", min = "1")
         int attempts_per_chunk() default 5;

@@ -40,7 +40,7 @@ class ChunkFlowTest {
     @Test
     void chunksGoOutSeveralPerCallAndNeverMoreThanSixteen() {
         FakeGame big = bigGame(100);
-        h = new Harness().start();
+        h = new Harness().with("chunks.per.source", 16).start();
         h.peer("a", "10.0.0.1", big);
 
         DownloadStatus end = h.awaitEnd(h.manager.start(DownloadRequest.newest("big")).id());

@@ -160,7 +160,7 @@ class DownloadEngineTest {
         assertThat(end.notes()).anyMatch(n -> n.contains("corrupt") && n.contains("no longer used"));
         long badFromCorrupt = h.peers.calls.stream()
                 .filter(c -> c.peerId().equals("corrupt") && c.path().equals("bin/game.bin")).count();
-        assertThat(badFromCorrupt).isBetween(1L, 3L + 16L); // dropped after 3 bad ones (up to 16 were in flight)
+        assertThat(badFromCorrupt).isBetween(1L, 3L + 8L); // dropped after 3 bad ones (up to 8 were in flight)
     }
 
     @Test
@@ -197,7 +197,7 @@ class DownloadEngineTest {
         assertFinishedWith(h.store(id), game);
         long asked = h.peers.calls.stream()
                 .filter(c -> c.peerId().equals("changing") && c.path().equals("bin/game.bin")).count();
-        assertThat(asked).isLessThanOrEqualTo(16); // only what was in flight when the first refusal came
+        assertThat(asked).isLessThanOrEqualTo(8); // only what was in flight when the first refusal came
         assertThat(end.notes()).anyMatch(n -> n.contains("changed since it was hashed"));
     }
 
