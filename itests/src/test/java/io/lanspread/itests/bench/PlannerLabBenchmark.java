@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lanspread.itests.lab.Lab;
 import io.lanspread.itests.lab.LabHost;
 import io.lanspread.itests.support.Conditions;
+import io.lanspread.itests.support.Deadlines;
 import io.lanspread.itests.support.FileTrees;
 import io.lanspread.itests.support.LabPeer;
 
@@ -229,9 +230,9 @@ class PlannerLabBenchmark {
         }
     }
 
-    private static void pollInterval() throws InterruptedException {
-        // the sampling interval of the progress curve, not a wait for state: the loop re-reads the status
-        Thread.sleep(20);
+    /** The sampling interval of the progress curve, not a wait for state: the loop re-reads the status. */
+    private static void pollInterval() {
+        Deadlines.pause(PROGRESS_MILLIS);
     }
 
     private static long firstAtLeast(List<long[]> samples, long bytes) {

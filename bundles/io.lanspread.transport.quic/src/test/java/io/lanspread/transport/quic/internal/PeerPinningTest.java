@@ -180,17 +180,11 @@ class PeerPinningTest {
     }
 
     /** Counts what the server reads from its library for listGames, getGame and file requests. */
-    private static final class CountingLibrary implements LocalLibrary {
+    private static final class CountingLibrary extends ForwardingLibrary {
         final AtomicInteger reads = new AtomicInteger();
-        private final LocalLibrary real;
 
         CountingLibrary(LocalLibrary real) {
-            this.real = real;
-        }
-
-        @Override
-        public Path gameDirectory() {
-            return real.gameDirectory();
+            super(real);
         }
 
         @Override
@@ -223,19 +217,6 @@ class PeerPinningTest {
             return real.manifest(gameId);
         }
 
-        @Override
-        public boolean isUnchanged(String gameId, String path) {
-            return real.isUnchanged(gameId, path);
-        }
 
-        @Override
-        public long revision() {
-            return real.revision();
-        }
-
-        @Override
-        public void rescan() {
-            real.rescan();
-        }
     }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.lanspread.api.game.Game;
 import io.lanspread.api.game.GameFile;
-import io.lanspread.api.game.GameManifest;
-import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
 import io.lanspread.protocol.MessageCodec;
@@ -285,15 +282,14 @@ class StreamCreditTest {
     }
 
     /** A library whose {@code files} answers can be held back, counting how many wait at once. */
-    private static final class GatedLibrary implements LocalLibrary {
+    private static final class GatedLibrary extends ForwardingLibrary {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
         final AtomicInteger calls = new AtomicInteger();
-        private final TestLibrary real;
         private volatile CountDownLatch gate = new CountDownLatch(0);
 
         GatedLibrary(TestLibrary real) {
-            this.real = real;
+            super(real);
         }
 
         void close() {
@@ -319,44 +315,11 @@ class StreamCreditTest {
             return real.files(gameId);
         }
 
-        @Override
-        public Path gameDirectory() {
-            return real.gameDirectory();
-        }
 
-        @Override
-        public List<Game> games() {
-            return real.games();
-        }
 
-        @Override
-        public Optional<Game> game(String gameId) {
-            return real.game(gameId);
-        }
 
-        @Override
-        public Path resolve(String gameId, String relativePath) {
-            return real.resolve(gameId, relativePath);
-        }
 
-        @Override
-        public Optional<GameManifest> manifest(String gameId) {
-            return real.manifest(gameId);
-        }
 
-        @Override
-        public boolean isUnchanged(String gameId, String path) {
-            return real.isUnchanged(gameId, path);
-        }
 
-        @Override
-        public long revision() {
-            return real.revision();
-        }
-
-        @Override
-        public void rescan() {
-            real.rescan();
-        }
     }
 }
