@@ -19,6 +19,7 @@ import io.lanspread.api.download.PlannedRequest;
 import io.lanspread.api.download.PlannerSession;
 import io.lanspread.api.download.PlanningContext;
 import io.lanspread.api.download.SourceView;
+import io.lanspread.download.internal.lifecycle.Sentences;
 import io.lanspread.download.internal.planner.AdaptivePlanner;
 import io.lanspread.download.internal.planner.EvenPlanner;
 
@@ -536,6 +537,35 @@ class DownloadEngineTest {
 
         DownloadStatus again = h.awaitEnd(h.manager.start(DownloadRequest.newest("doom")).id());
         assertThat(again.state()).as("the space the first one held is given back when it ends")
+                .isEqualTo(DownloadState.FINISHED);
+    }
+
+    @Test
+    void aDownloadLeftByAPreviousRunHoldsTheSpaceItStillNeeds() {
+        h = new Harness();
+        BitSet done = new BitSet();
+        done.set(0, 5);
+        h.stores.leftOver("left-3", game, done);
+        FakeGame doom = FakeGame.sample("doom", "1.0", 2);
+        long quakeLeft = game.size() - 5L * FakeGame.CHUNK;
+        h.stores.freeBytes = quakeLeft + doom.size() / 2; // the rest of quake fits, doom does not beside it
+        h.start();
+        Harness.await(() -> h.manager.download("left-3").isPresent(), () -> "recovered download");
+        h.awaitState("left-3", DownloadState.WAITING);
+        h.peer("b", "10.0.0.2", doom);
+
+        DownloadStatus second = h.awaitEnd(h.manager.start(DownloadRequest.newest("doom")).id());
+
+        assertThat(second.state()).isEqualTo(DownloadState.FAILED);
+        assertThat(second.error()).startsWith("Not enough free space for doom")
+                .contains("other downloads still need " + Sentences.bytes(quakeLeft));
+        assertThat(h.peers.calls("b")).as("nothing fetched for the refused download").isZero();
+
+        FakePeers.Peer back = h.peers.add("a", "10.0.0.1", game);
+        h.discover(back);
+        assertThat(h.awaitEnd("left-3").state()).isEqualTo(DownloadState.FINISHED);
+        DownloadStatus again = h.awaitEnd(h.manager.start(DownloadRequest.newest("doom")).id());
+        assertThat(again.state()).as("the recovered download gives its space back when it ends")
                 .isEqualTo(DownloadState.FINISHED);
     }
 

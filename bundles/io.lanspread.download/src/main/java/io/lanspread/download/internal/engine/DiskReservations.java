@@ -33,6 +33,14 @@ public final class DiskReservations {
         return -1;
     }
 
+    /**
+     * Holds {@code bytes} for {@code downloadId} without checking them against the free space: a download a
+     * previous run left has already been admitted, and what it still needs must count against new downloads.
+     */
+    synchronized void hold(String downloadId, long bytes) {
+        remaining.put(downloadId, Math.max(0, bytes));
+    }
+
     /** {@code bytes} of the download are now on disk. */
     synchronized void written(String downloadId, long bytes) {
         remaining.computeIfPresent(downloadId, (id, left) -> Math.max(0, left - bytes));

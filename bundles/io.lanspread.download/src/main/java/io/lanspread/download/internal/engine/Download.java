@@ -73,6 +73,7 @@ public final class Download {
             context.version = s.manifest().version();
             context.doneBytes = doneBytes(s.layout(), s.done());
             context.reusedBytes = s.reusedBytes();
+            services.reservations().hold(id, bytesLeft(s.layout(), s.done()));
         });
         context.lifecycle.toWaiting(Sentences.WAITING_FOR_HOLDERS);
         context.publish();
@@ -296,6 +297,17 @@ public final class Download {
         } else {
             context.scheduler.fill();
         }
+    }
+
+    /** The bytes of the chunks not yet on disk: what the download will still write. */
+    private static long bytesLeft(ChunkLayout layout, java.util.BitSet done) {
+        long bytes = 0;
+        for (int i = 0; i < layout.chunkCount(); i++) {
+            if (!done.get(i)) {
+                bytes += layout.chunk(i).length();
+            }
+        }
+        return bytes;
     }
 
     private static long doneBytes(ChunkLayout layout, java.util.BitSet done) {
