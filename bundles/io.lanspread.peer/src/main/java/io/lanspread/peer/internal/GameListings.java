@@ -51,6 +51,6 @@ final class GameListings {
         List<String> peers = remote != null && remote.game().version().equals(newest.version())
                 ? remote.peerIds()
                 : List.of();
-        return new GameListing(newest, isLocal, peers);
+        return new GameListing(newest, isLocal, peers, local == null ? null : local.version());
     }
 }
