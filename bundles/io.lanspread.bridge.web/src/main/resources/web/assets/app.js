@@ -110,16 +110,32 @@ function connect() {
     state.downloads = new Map(s.downloads.map((d) => [d.id, d]));
     renderAll();
   });
-  on("status", (e) => { state.status = e.status; renderSelf(); });
   on("peer-discovered", (e) => { state.peers.set(e.peer.peerId, { ...e.peer, online: true }); renderPeers(); });
-  on("peer-updated", (e) => { state.peers.set(e.peer.peerId, { ...e.peer, online: true }); renderPeers(); });
   on("peer-lost", (e) => {
     const p = state.peers.get(e.peerId);
     if (p) state.peers.set(e.peerId, { ...p, online: false });
+    if (e.games) state.games = e.games;
     renderPeers();
+    renderGames();
   });
-  on("games", (e) => { state.games = e.games; renderGames(); renderDownloads(); });
-  on("download", (e) => upsertDownload(e.download));
+  on("game-list-updated", (e) => {
+    const p = state.peers.get(e.peerId);
+    if (p) state.peers.set(e.peerId, { ...p, gameCount: e.gameCount, online: true });
+    if (e.games) state.games = e.games;
+    renderPeers();
+    renderGames();
+    renderDownloads();
+  });
+  on("library-changed", (e) => { if (e.games) state.games = e.games; renderGames(); renderDownloads(); });
+  for (const type of ["download-begin", "download-progress", "download-failed", "download-cancelled"]) {
+    on(type, (e) => upsertDownload(e.download));
+  }
+  on("download-finished", (e) => {
+    if (e.games) state.games = e.games;
+    upsertDownload(e.download);
+    renderGames();
+  });
+  on("closed", (e) => toast(e.error || "The peer closed the event stream."));
 }
 
 function upsertDownload(d) {

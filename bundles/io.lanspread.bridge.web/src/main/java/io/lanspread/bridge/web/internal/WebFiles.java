@@ -41,7 +41,7 @@ final class WebFiles {
 
     /** The file for a request path ({@code /} is the page), or null when there is none. */
     WebFile find(String path) {
-        String name = path.equals("/") ? "/index.html" : path;
+        String name = path.equals("/") ? "/index.html" : path.equals("/login") ? "/login.html" : path;
         if (!name.matches("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+") || name.contains("..")) {
             return null;
         }

@@ -47,6 +47,17 @@ class StaticFilesServletTest {
     }
 
     @Test
+    void theLoginPagePostsTheTokenToTheLoginApi() throws Exception {
+        Reply reply = call("GET", "/login", null, null);
+
+        assertThat(reply.status).isEqualTo(200);
+        assertThat(reply.headers.get("Content-Type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(reply.body()).contains("<form method=\"post\" action=\"/api/login\"")
+                .contains("name=\"token\"").contains("/assets/login.js");
+        assertThat(call("GET", "/assets", "/login.js", null).status).isEqualTo(200);
+    }
+
+    @Test
     void headAnswersLikeGetWithoutABody() throws Exception {
         Reply get = call("GET", "/assets", "/app.js", null);
         Reply head = call("HEAD", "/assets", "/app.js", null);
