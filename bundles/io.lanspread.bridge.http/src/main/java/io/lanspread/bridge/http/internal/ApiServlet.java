@@ -80,13 +80,13 @@ public final class ApiServlet extends HttpServlet {
         Reply reply;
         String refusal = OriginGuard.refusal(request.getHeader("Host"), request.getHeader("Origin"));
         if (refusal != null) {
-            send(response, new Reply(403, Views.error(refusal)));
+            send(request, response, new Reply(403, Views.error(refusal)));
             return;
         }
         PeerControl control = lookup.get(); // one service for the whole request
         if (control == null) {
             response.setHeader("Retry-After", "1");
-            send(response, new Reply(503, Views.error(STARTING)));
+            send(request, response, new Reply(503, Views.error(STARTING)));
             return;
         }
         try {
@@ -96,7 +96,7 @@ public final class ApiServlet extends HttpServlet {
         } catch (RuntimeException e) {
             reply = error(map(e));
         }
-        send(response, reply);
+        send(request, response, reply);
     }
 
     private record Reply(int status, Object body, String allow) {
@@ -183,9 +183,13 @@ public final class ApiServlet extends HttpServlet {
         }
     }
 
+    /** Refuses any method but {@code allowed}; a GET route answers HEAD too (same status and headers, no body). */
     private static void allow(String method, String allowed) {
-        if (!allowed.equals(method)) {
-            throw new ApiException(405, "method " + method + " is not allowed here; use " + allowed, allowed);
+        boolean headOfGet = allowed.equals("GET") && method.equals("HEAD");
+        if (!allowed.equals(method) && !headOfGet) {
+            String methods = allowed.equals("GET") ? "GET, HEAD" : allowed;
+            throw new ApiException(405, "method " + method + " is not allowed here; use "
+                    + methods.replace(", ", " or "), methods);
         }
     }
 
@@ -247,7 +251,9 @@ public final class ApiServlet extends HttpServlet {
         return s == null ? "" : s;
     }
 
-    private static void send(HttpServletResponse response, Reply reply) throws IOException {
+    /** Writes the reply; to a HEAD request only its status and headers, Content-Length included. */
+    private static void send(HttpServletRequest request, HttpServletResponse response, Reply reply)
+            throws IOException {
         response.setStatus(reply.status());
         response.setHeader("Cache-Control", "no-store");
         if (reply.allow() != null) {
@@ -259,6 +265,8 @@ public final class ApiServlet extends HttpServlet {
         byte[] body = Json.write(reply.body()).getBytes(StandardCharsets.UTF_8);
         response.setContentType(JSON);
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(body);
+        }
     }
 }

@@ -37,10 +37,13 @@ public final class FallbackServlet extends HttpServlet {
         response.setHeader("Cache-Control", "no-store");
         response.setContentType("application/json; charset=utf-8");
         response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(body);
+        }
     }
 
     private static String defaultMessage(int status) {
-        return status == HttpServletResponse.SC_NOT_FOUND ? "no such resource" : "HTTP error " + status;
+        return status == HttpServletResponse.SC_NOT_FOUND ? "no such resource"
+                : "the server could not answer this request (HTTP status " + status + ")";
     }
 }

@@ -376,14 +376,45 @@ class ApiServletTest {
     }
 
     @ParameterizedTest
-    @CsvSource({ "POST,/api/status,GET", "DELETE,/api/peers,GET", "PUT,/api/games,GET", "POST,/api/games/x,GET",
-            "GET,/api/games/x/download,POST", "GET,/api/downloads/d1,DELETE", "POST,/api/downloads,GET",
+    @CsvSource({ "POST,/api/status,'GET, HEAD'", "DELETE,/api/peers,'GET, HEAD'", "PUT,/api/games,'GET, HEAD'",
+            "POST,/api/games/x,'GET, HEAD'", "GET,/api/games/x/download,POST", "HEAD,/api/games/x/download,POST",
+            "GET,/api/downloads/d1,DELETE", "HEAD,/api/downloads/d1,DELETE", "POST,/api/downloads,'GET, HEAD'",
             "GET,/api/downloads/d1/resume,POST", "DELETE,/api/downloads/d1/resume,POST" })
     void wrongMethodsAre405WithAllow(String method, String path, String allowed) throws Exception {
         FakeHttp.Response response = call(method, path);
 
-        assertError(response, 405, method);
+        if (method.equals("HEAD")) {
+            assertThat(response.status).isEqualTo(405);
+            assertThat(response.body.size()).as("a HEAD answer has no body").isZero();
+        } else {
+            assertError(response, 405, method);
+        }
         assertThat(response.headers).containsEntry("Allow", allowed);
         assertThat(control.calls).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/api/status", "/api/peers", "/api/games", "/api/games/g1", "/api/downloads",
+            "/api/nope", "/api/games/unknown" })
+    void headAnswersWhatGetAnswersWithoutTheBody(String path) throws Exception {
+        control.games.add(new GameListing(game("g1", "One"), true, List.of()));
+        control.details.put("g1", CompletableFuture.completedFuture(new GameDetails(
+                new GameListing(game("g1", "One"), true, List.of()), List.of(new GameFile("version.ini", 4, false)))));
+        FakeHttp.Response get = call("GET", path);
+        FakeHttp.Response head = call("HEAD", path);
+
+        assertThat(head.status).isEqualTo(get.status);
+        assertThat(head.contentType).isEqualTo(get.contentType);
+        assertThat(head.contentLength).isEqualTo(get.body.size()).isPositive();
+        assertThat(head.headers).isEqualTo(get.headers);
+        assertThat(head.body.size()).isZero();
+    }
+
+    @Test
+    void headOfAGetRouteIsNot405() throws Exception {
+        FakeHttp.Response response = call("HEAD", "/api/status");
+
+        assertThat(response.status).isEqualTo(200);
+        assertThat(response.headers).doesNotContainKey("Allow");
     }
 }
