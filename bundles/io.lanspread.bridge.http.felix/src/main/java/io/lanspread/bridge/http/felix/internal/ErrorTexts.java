@@ -43,7 +43,7 @@ final class ErrorTexts {
                 return "the request's Transfer-Encoding is not supported; only chunked is";
             }
             if (lower.startsWith("illegal character")) {
-                return "the request has a character that HTTP does not allow there (" + lower + ")";
+                return "the request has a character that HTTP does not allow there (" + r + ")";
             }
             if (lower.contains("line folding")) {
                 return "the request has a folded header line, which HTTP no longer allows";
