@@ -34,9 +34,11 @@ final class JsonErrorsConnector extends ServerConnector {
         }
     }
 
+    /** Felix's plain HTTP connector (this one names no scheme of its own, so Felix lists it as http). */
     private static ServerConnector listeningConnector(Server server) {
         for (Connector c : server.getConnectors()) {
-            if (c instanceof ServerConnector s && !(c instanceof JsonErrorsConnector) && s.getLocalPort() > 0) {
+            if (c instanceof ServerConnector s && !(c instanceof JsonErrorsConnector) && s.getLocalPort() > 0
+                    && !s.getDefaultProtocol().startsWith("SSL")) {
                 return s;
             }
         }
