@@ -107,7 +107,7 @@ class HttpErrorsIT {
                 Arguments.of("HTTP/2 preface without TLS", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 426),
                 // errors of the API itself, for comparison
                 Arguments.of("unknown route", "GET /api/nope HTTP/1.1\r\n" + HOST + CLOSE + "\r\n", 404),
-                Arguments.of("outside /api", "GET /index.html HTTP/1.1\r\n" + HOST + CLOSE + "\r\n", 404),
+                Arguments.of("outside /api", "GET /nothing-here HTTP/1.1\r\n" + HOST + CLOSE + "\r\n", 404),
                 Arguments.of("unknown method", "BREW /api/status HTTP/1.1\r\n" + HOST + CLOSE + "\r\n", 405),
                 Arguments.of("body too large", "POST /api/games/g/download HTTP/1.1\r\n" + HOST + CLOSE
                         + "Content-Length: 100000\r\n\r\n" + "a".repeat(100_000), 413));
@@ -139,7 +139,7 @@ class HttpErrorsIT {
 
     @ParameterizedTest
     @ValueSource(strings = { "/api/status", "/api/peers", "/api/games", "/api/downloads", "/api/nope",
-            "/api/games/no-such-game" })
+            "/api/games/no-such-game", "/", "/index.html", "/assets/app.js", "/assets/nope.js", "/nothing-here" })
     void headAnswersWhatGetAnswersWithoutABody(String path) throws Exception {
         Answer get = exchange("GET " + path + " HTTP/1.1\r\n" + HOST + CLOSE + "\r\n");
         Answer head = exchange("HEAD " + path + " HTTP/1.1\r\n" + HOST + CLOSE + "\r\n");
