@@ -78,7 +78,8 @@ public final class ApiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Reply reply;
-        String refusal = OriginGuard.refusal(request.getHeader("Host"), request.getHeader("Origin"));
+        String refusal = OriginGuard.refusal(request.getHeader("Host"), request.getHeader("Origin"),
+                request.getAttribute(AccessFilter.TOKEN_CHECKED) != null);
         if (refusal != null) {
             send(request, response, new Reply(403, Views.error(refusal)));
             return;

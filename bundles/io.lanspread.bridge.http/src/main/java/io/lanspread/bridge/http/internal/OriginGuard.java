@@ -16,8 +16,16 @@ final class OriginGuard {
 
     /** Why the request is refused, or {@code null} when it may proceed. */
     static String refusal(String host, String origin) {
+        return refusal(host, origin, false);
+    }
+
+    /**
+     * @param anyHost true when the request proved the peer's token (the peer is reachable from the network
+     *                under whatever name the LAN gives it): only the Origin is checked then
+     */
+    static String refusal(String host, String origin, boolean anyHost) {
         String hostName = hostName(host);
-        if (hostName != null && !isIpLiteral(hostName) && !hostName.equals("localhost")) {
+        if (!anyHost && hostName != null && !isIpLiteral(hostName) && !hostName.equals("localhost")) {
             return "refused: Host " + host + " is not an address of this peer";
         }
         if (origin != null && !origin.equals("null")) {

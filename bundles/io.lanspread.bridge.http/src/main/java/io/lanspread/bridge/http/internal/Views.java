@@ -46,6 +46,8 @@ final class Views {
         m.put("version", listing.game().version());
         m.put("size", listing.game().size());
         m.put("local", listing.local());
+        m.put("installedVersion", listing.installedVersion());
+        m.put("updateAvailable", listing.updateAvailable());
         m.put("peers", listing.peerIds());
         return m;
     }

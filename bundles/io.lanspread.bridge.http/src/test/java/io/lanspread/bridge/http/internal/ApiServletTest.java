@@ -149,13 +149,17 @@ class ApiServletTest {
     @Test
     void gamesListEveryListingWithItsFlagsAndPeers() throws Exception {
         control.games = List.of(new GameListing(game("a", "Alpha"), true, List.of()),
-                new GameListing(game("b", "Beta"), false, List.of("p1", "p2")));
+                new GameListing(game("b", "Beta"), false, List.of("p1", "p2")),
+                new GameListing(game("c", "Gamma"), false, List.of("p1"), "1.1"));
 
         JsonNode body = json(call("GET", "/api/games"), 200);
 
         assertThat(MAPPER.writeValueAsString(body)).isEqualTo("[{\"id\":\"a\",\"name\":\"Alpha\",\"version\":\"1.2\","
-                + "\"size\":1234,\"local\":true,\"peers\":[]},{\"id\":\"b\",\"name\":\"Beta\",\"version\":\"1.2\","
-                + "\"size\":1234,\"local\":false,\"peers\":[\"p1\",\"p2\"]}]");
+                + "\"size\":1234,\"local\":true,\"installedVersion\":\"1.2\",\"updateAvailable\":false,\"peers\":[]},"
+                + "{\"id\":\"b\",\"name\":\"Beta\",\"version\":\"1.2\",\"size\":1234,\"local\":false,"
+                + "\"installedVersion\":null,\"updateAvailable\":false,\"peers\":[\"p1\",\"p2\"]},"
+                + "{\"id\":\"c\",\"name\":\"Gamma\",\"version\":\"1.2\",\"size\":1234,\"local\":false,"
+                + "\"installedVersion\":\"1.1\",\"updateAvailable\":true,\"peers\":[\"p1\"]}]");
     }
 
     @Test

@@ -65,6 +65,7 @@ final class FakeHttp {
                 case "getServletPath" -> "/api";
                 case "getPathInfo" -> pathInfo;
                 case "getLocalPort" -> HTTP_PORT;
+                case "getAttribute" -> null;
                 case "getHeader" -> "Host".equalsIgnoreCase((String) args[0]) ? "127.0.0.1:" + HTTP_PORT : null;
                 case "toString" -> method + " " + rawPath;
                 default -> throw new UnsupportedOperationException(m.getName());
