@@ -62,10 +62,10 @@ public final class EventHubComponent implements EventHub, LanspreadEventListener
     }
 
     @Reference(name = "control", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ComponentServiceObjects<PeerControl> control;
+    volatile ComponentServiceObjects<PeerControl> control;
 
     @Reference(name = "library", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ComponentServiceObjects<LocalLibrary> library;
+    volatile ComponentServiceObjects<LocalLibrary> library;
 
     private final Hub hub;
 
