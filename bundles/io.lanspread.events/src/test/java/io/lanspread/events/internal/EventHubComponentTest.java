@@ -123,12 +123,7 @@ class EventHubComponentTest {
         component.deactivate();
 
         assertThat(old.next()).isEqualTo(new Recorder.Closed(Hub.STOPPED));
-        long deadline = System.nanoTime() + Recorder.DEADLINE.toNanos();
-        while (Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.isAlive() && t.getName().startsWith("lanspread-events-"))) {
-            assertThat(System.nanoTime()).as("the hub's threads ended").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        Poll.until("the hub's threads ended", Poll::hubThreadsEnded);
     }
 
     /** A service answering the named methods with fixed values. */

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,14 +65,6 @@ class HubTest {
                 super.onEvent(event);
             }
         };
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Recorder.DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.onSpinWait();
-        }
     }
 
     private static void awaitLatch(CountDownLatch latch) throws InterruptedException {
@@ -272,7 +263,7 @@ class HubTest {
             assertThat(Duration.between(progress.get(i - 1).time(), progress.get(i).time()))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(490));
         }
-        await("the finished download forgotten", () -> hub.followedDownloads() == 0);
+        Poll.until("the finished download forgotten", () -> hub.followedDownloads() == 0);
     }
 
     @Test
@@ -294,7 +285,7 @@ class HubTest {
         assertThat(hub.subscriberCount()).isEqualTo(1);
         hub.publish(lost(1));
         assertThat(staying.nextEvent().sequence()).isEqualTo(1);
-        await("no delivery running", () -> hub.busyDeliveries() == 0);
+        Poll.until("no delivery running", () -> hub.busyDeliveries() == 0);
         assertThat(gone.pending()).noneMatch(item -> item instanceof HubEvent);
 
         hub.subscribe(new Recorder()); // the place is free again
@@ -361,8 +352,7 @@ class HubTest {
         hub.close();
 
         assertThat(idle.next()).isEqualTo(new Recorder.Closed(Hub.STOPPED));
-        await("the hub's threads ended", () -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.isAlive() && t.getName().startsWith("lanspread-events-")));
+        Poll.until("the hub's threads ended", Poll::hubThreadsEnded);
         assertThatThrownBy(() -> hub.subscribe(new Recorder())).isInstanceOf(IllegalStateException.class)
                 .hasMessage(Hub.STOPPED);
         hub.publish(lost(9)); // ignored, no error
