@@ -52,7 +52,7 @@ import io.lanspread.itests.support.LanspreadTestSupport;
 import io.lanspread.itests.support.PeerProcess;
 
 /**
- * The event hub in the shipped runtime: the peer in the container (real Felix + SCR) downloads a game of 128 MiB
+ * The event hub in the shipped runtime: the peer in the container (real Felix + SCR) downloads a game of 64 MiB
  * from a real {@code ./lanspread} peer on loopback while a subscriber follows the hub. It sees the source
  * appear with its game, then the download's begin, progress no more often than every 500 ms (although the
  * download manager reports every 20 ms here), the same last progress the runtime reported before the end, the
@@ -258,8 +258,8 @@ public class EventHubIT extends LanspreadTestSupport {
 
     private static Path writeGame(Path game) throws IOException {
         SplittableRandom random = new SplittableRandom(9);
-        writeRandom(game.resolve("data/pak0.bin"), 96L * MIB, random);
-        writeRandom(game.resolve("data/pak1.bin"), 32L * MIB + 4_321, random);
+        writeRandom(game.resolve("data/pak0.bin"), 48L * MIB, random);
+        writeRandom(game.resolve("data/pak1.bin"), 16L * MIB + 4_321, random);
         Files.writeString(game.resolve("version.ini"), "[game]\nname=Hub Quest\nversion=1.0\n");
         return game;
     }

@@ -7,8 +7,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface EventSubscription extends AutoCloseable {
 
     /**
-     * Stops deliveries: no call to the subscriber starts after this returns (one already running finishes).
-     * Closing twice does nothing.
+     * Stops deliveries and frees the subscriber's place at once, without waiting for a call that is under way
+     * (it is not interrupted, and it is the last one). {@link EventSubscriber#onClose} is not called. Closing
+     * twice does nothing; any thread may close, the subscriber's own callback included.
      */
     @Override
     void close();
