@@ -293,6 +293,34 @@ class HubTest {
     }
 
     @Test
+    void aSubscriberMayCloseItsSubscriptionFromItsOwnCallback() {
+        Hub hub = hub(64);
+        EventSubscription[] own = new EventSubscription[1];
+        Recorder selfClosing = new Recorder() {
+            @Override
+            public void onEvent(HubEvent event) throws IOException {
+                super.onEvent(event);
+                if (event.sequence() == 1) {
+                    own[0].close();
+                }
+            }
+        };
+        Recorder witness = new Recorder();
+        own[0] = hub.subscribe(hub.bootId() + "-0", selfClosing); // id 0: nothing missed, so no snapshot
+        hub.subscribe(hub.bootId() + "-0", witness);
+
+        for (int i = 1; i <= 3; i++) {
+            hub.publish(lost(i));
+        }
+
+        assertThat(witness.events(3)).extracting(HubEvent::sequence).containsExactly(1L, 2L, 3L);
+        Poll.until("no delivery running", () -> hub.busyDeliveries() == 0);
+        assertThat(selfClosing.nextEvent().sequence()).isEqualTo(1);
+        assertThat(selfClosing.pending()).isEmpty();
+        assertThat(hub.subscriberCount()).isEqualTo(1);
+    }
+
+    @Test
     void theLastSubscriberLeavingStopsTheHeartbeatsAndAQuietSubscriberGetsThem() {
         Hub hub = hub(64, Duration.ofMillis(500), 8, Duration.ofMillis(100));
         assertThat(hub.heartbeatsRunning()).isFalse();
