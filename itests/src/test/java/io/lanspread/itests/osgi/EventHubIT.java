@@ -85,12 +85,17 @@ public class EventHubIT extends LanspreadTestSupport {
     private PeerProcess source;
     private Path work;
 
-    /** The download manager reports progress every 20 ms, so that the hub has something to coalesce. */
+    /**
+     * The download manager reports progress every 20 ms, so that the hub has something to coalesce, and keeps
+     * its journals in a folder of this test (not in the working directory).
+     */
     @Override
     @org.ops4j.pax.exam.Configuration
     public Option[] config() throws IOException {
         List<Option> options = new ArrayList<>(List.of(super.config()));
-        options.add(newConfiguration("io.lanspread.download").put("progress.interval.millis", 20L).asOption());
+        Path downloadState = Files.createTempDirectory("lanspread-event-hub-downloads");
+        options.add(newConfiguration("io.lanspread.download").put("progress.interval.millis", 20L)
+                .put("state.dir", downloadState.toString()).asOption());
         return options.toArray(new Option[0]);
     }
 
