@@ -255,14 +255,11 @@ class HubTest {
         List<HubEvent> progress = events.subList(1, events.size() - 1);
         assertThat(reported(events.get(0))).isInstanceOf(LanspreadEvent.DownloadBegin.class);
         assertThat(published.get()).as("progress events published").isGreaterThan(200);
-        // 2 s at one per 500 ms: the first at once, then one per interval, plus the held one before the end
+        // 2 s at one per 500 ms: the first at once, then one per interval, plus the held one before the end (the
+        // spacing itself is checked on a clock of the test's own in ProgressCoalescerTest)
         assertThat(progress).hasSizeBetween(3, 6);
         assertThat(progress).extracting(Events::downloaded).isSorted()
                 .last().isEqualTo(published.get());
-        for (int i = 1; i < progress.size() - 1; i++) {
-            assertThat(Duration.between(progress.get(i - 1).time(), progress.get(i).time()))
-                    .isGreaterThanOrEqualTo(Duration.ofMillis(490));
-        }
         Poll.until("the finished download forgotten", () -> hub.followedDownloads() == 0);
     }
 
