@@ -37,7 +37,8 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
 
     private static final List<String> EXPECTED_BUNDLES = List.of("io.lanspread.api", "io.lanspread.protocol",
             "io.lanspread.catalog", "io.lanspread.transport.quic", "io.lanspread.discovery.static",
-            "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.peer", "io.lanspread.bridge.http");
+            "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.peer", "io.lanspread.bridge.http",
+            "io.lanspread.bridge.shell");
 
     @Inject
     BundleContext context;
@@ -91,7 +92,8 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
                 "io.lanspread.identity", "io.lanspread.transport.quic.server", "io.lanspread.transport.quic.client",
                 "io.lanspread.discovery.static", "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.download.planner.adaptive",
                 "io.lanspread.download.planner.even", "io.lanspread.peer.downloads",
-                "io.lanspread.peer", "io.lanspread.peer.notices", "io.lanspread.bridge.http")));
+                "io.lanspread.peer", "io.lanspread.peer.notices", "io.lanspread.bridge.http",
+                "io.lanspread.bridge.shell.commands", "io.lanspread.bridge.shell.progress")));
         for (ComponentDescriptionDTO d : ours) {
             assertTrue(d.name + " enabled", scr.isComponentEnabled(d));
         }
