@@ -143,6 +143,8 @@ class LanspreadCommandsTest {
         assertThat(table.planners()).extracting(PlannerTable.Planner::name).containsExactly("adaptive", "even");
         assertThat(table.planners()).extracting(PlannerTable.Planner::inUse).containsExactly(true, false);
         assertThat(table.toString()).contains("adaptive  10       yes", "even      0        no");
+        commands.downloadManager = Map.of("planner.target", "(" + DownloadPlanner.NAME_PROPERTY + "=*)");
+        assertThat(commands.planners().toString()).as("the default target").doesNotContain("planner.target");
     }
 
     @Test
