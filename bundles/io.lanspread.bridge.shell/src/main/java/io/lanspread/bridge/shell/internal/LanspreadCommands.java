@@ -4,7 +4,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -15,6 +19,7 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -33,8 +38,12 @@ import io.lanspread.api.transport.PeerRequestException;
  * The {@code lanspread:} Gogo commands (the same in Karaf's shell): thin calls into the control service
  * that return values printing as readable text. A command that cannot do what it was asked answers a
  * sentence saying why, never an exception.
+ *
+ * <p>The calls run on a thread of this component, not on the shell's: Gogo sends what a command's thread
+ * (and every thread started from it while the command runs) writes to {@code System.err} to the terminal,
+ * so log lines of the work a command sets off (a download starting) would land between the prompts.
  */
-@Component(name = LanspreadCommands.NAME, service = LanspreadCommands.class, property = {
+@Component(name = LanspreadCommands.NAME, service = LanspreadCommands.class, immediate = true, property = {
         "osgi.command.scope=lanspread",
         "osgi.command.function=status",
         "osgi.command.function=peers",
@@ -52,6 +61,7 @@ public class LanspreadCommands {
 
     private final PeerControl control;
     private final Clock clock;
+    private final ThreadPoolExecutor worker;
 
     /** The planner services' properties (name, ranking), for {@code planners}. */
     @Reference(service = DownloadPlanner.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -71,31 +81,47 @@ public class LanspreadCommands {
     LanspreadCommands(PeerControl control, Clock clock) {
         this.control = control;
         this.clock = clock;
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> new Thread(r, "lanspread-shell"));
+        worker.prestartAllCoreThreads(); // made here, not later from a command's thread (see above)
+    }
+
+    @Deactivate
+    void deactivate() {
+        worker.shutdownNow();
     }
 
     @Descriptor("this peer: id, name, QUIC port, games folder, bytes served, peers online, downloads running")
     public StatusView status() {
+        return onWorker(this::statusNow);
+    }
+
+    private StatusView statusNow() {
         int running = (int) control.downloads().stream().filter(d -> !d.state().ended()).count();
         return new StatusView(control.status(), control.peers().size(), running);
     }
 
     @Descriptor("the peers this one knows: name, address, game count, when last heard from, peer id")
     public PeerTable peers() {
-        return new PeerTable(control.peers(), clock.instant());
+        return onWorker(() -> new PeerTable(control.peers(), clock.instant()));
     }
 
     @Descriptor("every game here and on the peers: id, name, newest version, size, peers that have it, installed")
     public GameTable games() {
-        return new GameTable(control.games(), null);
+        return onWorker(() -> new GameTable(control.games(), null));
     }
 
     @Descriptor("the games whose id or name contains the filter (any case)")
     public GameTable games(@Descriptor("part of a game's id or name") String filter) {
-        return new GameTable(control.games(), filter);
+        return onWorker(() -> new GameTable(control.games(), filter));
     }
 
     @Descriptor("one game: version, size, installed or not, the peers that have it, its files")
     public Object game(@Descriptor("the game's id (see lanspread:games)") String gameId) {
+        return onWorker(() -> gameNow(gameId));
+    }
+
+    private Object gameNow(String gameId) {
         GameDetails details;
         try {
             details = control.game(gameId).toCompletableFuture().get(GAME_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -115,6 +141,10 @@ public class LanspreadCommands {
 
     @Descriptor("downloads the newest version of a game from every peer that has it (or updates it)")
     public Object download(@Descriptor("the game's id (see lanspread:games)") String gameId) {
+        return onWorker(() -> downloadNow(gameId));
+    }
+
+    private Object downloadNow(String gameId) {
         try {
             DownloadStatus started = control.download(gameId).toCompletableFuture().join();
             return new DownloadStarted(started);
@@ -131,11 +161,15 @@ public class LanspreadCommands {
 
     @Descriptor("every download of this session: state, share done, size, speed, time left, active/usable peers")
     public DownloadTable downloads() {
-        return new DownloadTable(control.downloads());
+        return onWorker(() -> new DownloadTable(control.downloads()));
     }
 
     @Descriptor("cancels a download that has not ended; what it wrote is deleted")
     public String cancel(@Descriptor("the download's id, or the id of the game it downloads") String id) {
+        return onWorker(() -> cancelNow(id));
+    }
+
+    private String cancelNow(String id) {
         List<DownloadStatus> all = control.downloads();
         Optional<DownloadStatus> byId = all.stream().filter(d -> d.id().equals(id)).findFirst();
         Optional<DownloadStatus> target = byId.isPresent() ? byId
@@ -168,6 +202,23 @@ public class LanspreadCommands {
                         p == winner))
                 .toList();
         return new PlannerTable(rows, target);
+    }
+
+    /** Runs {@code work} on this component's thread and waits for it; its exceptions are rethrown. */
+    private <T> T onWorker(Callable<T> work) {
+        Future<T> result = worker.submit(work);
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
     }
 
     private String peerName(String peerId) {

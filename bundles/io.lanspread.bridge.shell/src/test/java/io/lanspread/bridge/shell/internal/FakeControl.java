@@ -19,7 +19,7 @@ import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.peer.PeerInfo;
 
 /** A control service holding what a test puts in it; downloads it starts run until cancelled. */
-final class FakeControl implements PeerControl {
+class FakeControl implements PeerControl {
 
     PeerStatus status = new PeerStatus("me0000", "here", 42420, Path.of("/srv/games"), 3L << 20);
     final List<PeerInfo> peers = new ArrayList<>();

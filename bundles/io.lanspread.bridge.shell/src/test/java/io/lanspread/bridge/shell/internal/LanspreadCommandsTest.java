@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,31 @@ class LanspreadCommandsTest {
                 NOW.minusSeconds(4), List.of(SPACE)));
         control.games.add(new GameListing(CHESS, true, List.of()));
         control.games.add(new GameListing(SPACE, false, List.of("aaaa1111")));
+    }
+
+    @AfterEach
+    void tearDown() {
+        commands.deactivate();
+    }
+
+    @Test
+    void theCallsRunOnTheComponentsOwnThread() {
+        Thread[] seen = new Thread[1];
+        FakeControl spying = new FakeControl() {
+            @Override
+            public List<PeerInfo> peers() {
+                seen[0] = Thread.currentThread();
+                return super.peers();
+            }
+        };
+        LanspreadCommands own = new LanspreadCommands(spying, Clock.fixed(NOW, ZoneOffset.UTC));
+        try {
+            own.peers();
+        } finally {
+            own.deactivate();
+        }
+        assertThat(seen[0]).isNotSameAs(Thread.currentThread());
+        assertThat(seen[0].getName()).isEqualTo("lanspread-shell");
     }
 
     @Test
