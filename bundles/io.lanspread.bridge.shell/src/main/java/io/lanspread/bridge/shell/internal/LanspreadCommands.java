@@ -57,6 +57,8 @@ public class LanspreadCommands {
 
     static final String NAME = "io.lanspread.bridge.shell.commands";
     static final int GAME_WAIT_SECONDS = 15;
+    /** Longer than any call waits for peers; a bound so that a shell never hangs on a stopping component. */
+    private static final int CALL_WAIT_SECONDS = 60;
     private static final String PLANNER_TARGET = "planner.target";
 
     private final PeerControl control;
@@ -208,7 +210,10 @@ public class LanspreadCommands {
     private <T> T onWorker(Callable<T> work) {
         Future<T> result = worker.submit(work);
         try {
-            return result.get();
+            return result.get(CALL_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            throw new IllegalStateException("lanspread did not answer within " + CALL_WAIT_SECONDS + " s");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
