@@ -76,6 +76,12 @@ final class BundleDeployer {
                 .forEach(this::start);
     }
 
+    /** Starts the installed bundle with this symbolic name; false when there is none or it failed. */
+    boolean start(String symbolicName) {
+        return installed.stream().filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
+                .map(this::start).orElse(false);
+    }
+
     private boolean start(Bundle bundle) {
         try {
             bundle.start();

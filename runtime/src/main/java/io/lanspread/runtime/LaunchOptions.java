@@ -18,7 +18,9 @@ record LaunchOptions(
         List<String> peers,
         boolean mdns,
         boolean console,
-        boolean help) {
+        boolean help,
+        boolean verbose,
+        boolean version) {
 
     static final int DEFAULT_QUIC_PORT = 42420;
     static final int DEFAULT_HTTP_PORT = 42421;
@@ -26,7 +28,8 @@ record LaunchOptions(
 
     static final String USAGE = """
             usage: lanspread [--games DIR] [--state DIR] [--name NAME] [--port UDP_PORT]
-                             [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--no-mdns] [--console] [--help]
+                             [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--no-mdns] [--console] [--verbose]
+                             [--version] [--help]
 
               --games DIR        game library (default ./games, created when missing)
               --state DIR        peer state: identity, manifest cache, downloads to resume, framework cache
@@ -37,10 +40,14 @@ record LaunchOptions(
               --bind ADDR        QUIC bind address (default 0.0.0.0)
               --peer HOST:PORT   a peer to contact directly (repeatable; for networks without multicast)
               --no-mdns          do not start mDNS discovery (only --peer peers and peers that call in)
-              --console          start the interactive Gogo shell on this terminal
+              --console          start the interactive Gogo shell on this terminal (lanspread:* commands;
+                                 exit leaves); the log then goes to STATE/lanspread.log
+              --verbose          the log on the terminal (also with --console), lanspread's own at DEBUG
+              --version          print the version and exit
               --help             print this help
 
-            Prints one line "lanspread ready peer=... name=... quic=... http=... games=..." when up.
+            Prints one line "lanspread ready peer=... name=... quic=... http=... url=... games=..." when up;
+            the log goes to stderr (to STATE/lanspread.log with --console).
             """;
 
     LaunchOptions {
@@ -59,6 +66,8 @@ record LaunchOptions(
         boolean mdns = true;
         boolean console = false;
         boolean help = false;
+        boolean verbose = false;
+        boolean version = false;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -73,6 +82,8 @@ record LaunchOptions(
                 case "--help", "-h" -> help = true;
                 case "--console" -> console = true;
                 case "--no-mdns" -> mdns = false;
+                case "--verbose" -> verbose = true;
+                case "--version" -> version = true;
                 case "--games", "--state", "--name", "--port", "--http-port", "--bind", "--peer" -> {
                     String value;
                     if (inlineValue != null) {
@@ -95,12 +106,13 @@ record LaunchOptions(
                 }
                 default -> throw new UsageException("unknown argument: " + arg);
             }
-            if (inlineValue != null && (flag.equals("--help") || flag.equals("--console") || flag.equals("--no-mdns"))) {
+            if (inlineValue != null && (flag.equals("--help") || flag.equals("--console")
+                    || flag.equals("--no-mdns") || flag.equals("--verbose") || flag.equals("--version"))) {
                 throw new UsageException(flag + " takes no value");
             }
         }
         return new LaunchOptions(games.toAbsolutePath().normalize(), state.toAbsolutePath().normalize(),
-                name, quicPort, httpPort, bind, peers, mdns, console, help);
+                name, quicPort, httpPort, bind, peers, mdns, console, help, verbose, version);
     }
 
     private static String nonEmpty(String flag, String value) throws UsageException {

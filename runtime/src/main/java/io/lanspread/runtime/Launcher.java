@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,7 @@ public final class Launcher {
     static final int EXIT_NOT_READY = 1;
     static final String MDNS_BUNDLE = "io.lanspread.discovery.mdns";
     static final int EXIT_USAGE = 2;
+    static final String GOGO_SHELL_BUNDLE = "org.apache.felix.gogo.shell";
 
     /** Override with -Dlanspread.ready.timeout=SECONDS (tests that expect a failure). */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("lanspread.ready.timeout", 60));
@@ -68,6 +71,10 @@ public final class Launcher {
             out.print(LaunchOptions.USAGE);
             return 0;
         }
+        if (options.version()) {
+            out.println("lanspread " + Version.current());
+            return 0;
+        }
         try {
             return launch(options);
         } catch (Exception e) {
@@ -92,6 +99,8 @@ public final class Launcher {
         }
         Files.createDirectories(options.gamesDir());
         Files.createDirectories(options.stateDir());
+        LogDestination.apply(options, Version.current())
+                .ifPresent(file -> err.println("lanspread: the log goes to " + file + " (--verbose shows it here)"));
         systemPropertyDefaults();
 
         Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
@@ -114,6 +123,11 @@ public final class Launcher {
         }
         deployer.installAll(dirs);
         framework.start();
+        ConsoleExit exit = new ConsoleExit(framework);
+        if (options.console()) {
+            context.registerService(Object.class, exit, new Hashtable<>(Map.of(
+                    "osgi.command.scope", ConsoleExit.SCOPE, "osgi.command.function", new String[] {"exit"})));
+        }
 
         if (!deployer.startConfigAdmin()) {
             err.println("lanspread: Config Admin is not available; cannot configure the peer");
@@ -122,8 +136,13 @@ public final class Launcher {
         }
         new ConfigAdminWriter(context).write(PeerConfigurations.from(options), PeerConfigurations.OWNED,
                 CONFIG_ADMIN_TIMEOUT_MILLIS);
-        // installed but not started, so that `start io.lanspread.discovery.mdns` on the console turns it on
-        deployer.startRemaining(options.mdns() ? Set.of() : Set.of(MDNS_BUNDLE));
+        // installed but not started, so that `start io.lanspread.discovery.mdns` on the console turns it on;
+        // the shell starts once the peer is ready, so that its prompt comes after the ready line
+        Set<String> later = new HashSet<>(Set.of(GOGO_SHELL_BUNDLE));
+        if (!options.mdns()) {
+            later.add(MDNS_BUNDLE);
+        }
+        deployer.startRemaining(later);
 
         Optional<ReadinessProbe.Ready> ready = new ReadinessProbe(framework).await(READY_TIMEOUT);
         if (ready.isEmpty()) {
@@ -140,12 +159,16 @@ public final class Launcher {
         StatusResponse status = ready.get().status();
         String games = status.gamesDir().isEmpty() ? options.gamesDir().toString() : status.gamesDir();
         out.println("lanspread ready peer=" + status.peerId() + " name=" + status.name()
-                + " quic=" + status.quicPort() + " http=" + ready.get().httpPort() + " games=" + games);
+                + " quic=" + status.quicPort() + " http=" + ready.get().httpPort() + " url=" + ready.get().url()
+                + " games=" + games);
         out.flush();
-        err.println("lanspread: up in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        System.err.println("lanspread: up in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        if (options.console()) {
+            deployer.start(GOGO_SHELL_BUNDLE);
+        }
 
         FrameworkEvent event = framework.waitForStop(0);
-        return event.getType() == FrameworkEvent.ERROR ? EXIT_NOT_READY : 0;
+        return event.getType() == FrameworkEvent.ERROR ? EXIT_NOT_READY : exit.code();
     }
 
     private Map<String, String> frameworkProperties(LaunchOptions options) {

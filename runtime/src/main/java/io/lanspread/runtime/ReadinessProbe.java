@@ -24,8 +24,8 @@ final class ReadinessProbe {
     private static final String ENDPOINT = "osgi.http.endpoint";
     private static final long POLL_MILLIS = 100;
 
-    /** What the ready line reports. */
-    record Ready(StatusResponse status, int httpPort) {
+    /** What the ready line reports; {@code url} is the HTTP root, where the page is. */
+    record Ready(StatusResponse status, int httpPort, URI url) {
     }
 
     private final Framework framework;
@@ -51,7 +51,7 @@ final class ReadinessProbe {
                 if (endpoint.isPresent()) {
                     Optional<StatusResponse> status = fetchStatus(endpoint.get().resolve("api/status"));
                     if (status.isPresent()) {
-                        return Optional.of(new Ready(status.get(), endpoint.get().getPort()));
+                        return Optional.of(new Ready(status.get(), endpoint.get().getPort(), endpoint.get()));
                     }
                 }
                 Thread.sleep(POLL_MILLIS); // poll interval, bounded by the deadline above

@@ -25,6 +25,17 @@ class LaunchOptionsTest {
         assertThat(o.console()).isFalse();
         assertThat(o.mdns()).isTrue();
         assertThat(o.help()).isFalse();
+        assertThat(o.verbose()).isFalse();
+        assertThat(o.version()).isFalse();
+    }
+
+    @Test
+    void versionAndVerboseAreRecognisedAndTakeNoValue() throws Exception {
+        LaunchOptions o = LaunchOptions.parse(new String[] {"--version", "--verbose", "--console"}, CWD);
+        assertThat(o.version()).isTrue();
+        assertThat(o.verbose()).isTrue();
+        assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--verbose=yes"}, CWD))
+                .isInstanceOf(UsageException.class).hasMessageContaining("takes no value");
     }
 
     @Test

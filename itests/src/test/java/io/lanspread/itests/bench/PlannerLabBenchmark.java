@@ -92,7 +92,8 @@ class PlannerLabBenchmark {
                 String planner = PLANNERS.get(i);
                 LabHost host = lab.host(i + 1);
                 Path home = work.resolve("receiver-" + planner);
-                List<String> args = new ArrayList<>(List.of("--no-mdns", "--console"));
+                // --verbose: with --console the log would go to the state folder; the planner line is read here
+                List<String> args = new ArrayList<>(List.of("--no-mdns", "--console", "--verbose"));
                 for (LabPeer s : sources) {
                     args.addAll(List.of("--peer", s.host().address() + ":" + LabPeer.QUIC_PORT));
                 }

@@ -38,7 +38,8 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
     private static final List<String> EXPECTED_BUNDLES = List.of("io.lanspread.api", "io.lanspread.protocol",
             "io.lanspread.catalog", "io.lanspread.transport.quic", "io.lanspread.discovery.static",
             "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.peer", "io.lanspread.events",
-            "io.lanspread.bridge.http", "io.lanspread.bridge.web");
+            "io.lanspread.bridge.http", "io.lanspread.bridge.http.felix", "io.lanspread.bridge.web",
+            "io.lanspread.bridge.shell");
 
     @Inject
     BundleContext context;
@@ -94,7 +95,8 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
                 "io.lanspread.download.planner.even", "io.lanspread.peer.downloads",
                 "io.lanspread.peer", "io.lanspread.peer.notices", "io.lanspread.events", "io.lanspread.bridge.http",
                 "io.lanspread.bridge.web.page", "io.lanspread.bridge.web.assets", "io.lanspread.bridge.http.events",
-                "io.lanspread.bridge.http.access")));
+                "io.lanspread.bridge.http.access", "io.lanspread.bridge.shell.commands",
+                "io.lanspread.bridge.shell.progress")));
         for (ComponentDescriptionDTO d : ours) {
             assertTrue(d.name + " enabled", scr.isComponentEnabled(d));
         }
