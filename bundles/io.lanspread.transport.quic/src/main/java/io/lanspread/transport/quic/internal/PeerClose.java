@@ -21,17 +21,17 @@ final class PeerClose {
     private PeerClose() {
     }
 
-    /** Remembers a refusal the peer sent on {@code connection} (event loop). */
-    static void closed(QuicChannel connection, QuicConnectionCloseEvent event) {
+    /** Remembers a refusal {@code peer} sent on {@code connection} (event loop). */
+    static void closed(QuicChannel connection, SocketAddress peer, QuicConnectionCloseEvent event) {
         if (event.isApplicationClose() && event.error() == Protocol.CLOSE_REFUSED) {
-            connection.attr(REFUSAL).set(printable(event.reason()));
+            connection.attr(REFUSAL).set("peer at " + peer + " refused the connection: " + printable(event.reason()));
         }
     }
 
     /** "peer at X refused the connection: why" when it did, else {@code otherwise}. */
-    static String describe(QuicChannel connection, SocketAddress peer, String otherwise) {
+    static String describe(QuicChannel connection, String otherwise) {
         String refusal = connection == null ? null : connection.attr(REFUSAL).get();
-        return refusal == null ? otherwise : "peer at " + peer + " refused the connection: " + refusal;
+        return refusal == null ? otherwise : refusal;
     }
 
     private static String printable(byte[] reason) {

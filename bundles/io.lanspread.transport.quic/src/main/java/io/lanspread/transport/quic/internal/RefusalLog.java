@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
- * Logs refused work at most once per remote address per {@link #INTERVAL_NANOS}, counting what it left out,
+ * Logs refused work at most once per remote address per interval (10 s), counting what it left out,
  * so that a flood from one address costs one line every few seconds, not one per packet. Thread-safe.
  */
 final class RefusalLog {
@@ -24,10 +24,17 @@ final class RefusalLog {
     }
 
     private final Logger log;
+    private final long intervalNanos;
     private final Map<InetAddress, Entry> entries = new HashMap<>();
 
     RefusalLog(Logger log) {
+        this(log, INTERVAL_NANOS);
+    }
+
+    /** @param intervalNanos the least time between two lines about one address */
+    RefusalLog(Logger log, long intervalNanos) {
         this.log = log;
+        this.intervalNanos = intervalNanos;
     }
 
     /** Logs {@code sentence} (which names the address) unless a line for {@code address} went out recently. */
@@ -36,7 +43,7 @@ final class RefusalLog {
         synchronized (this) {
             long now = System.nanoTime();
             Entry entry = entries.get(address);
-            if (entry != null && now - entry.loggedAt < INTERVAL_NANOS) {
+            if (entry != null && now - entry.loggedAt < intervalNanos) {
                 entry.suppressed++;
                 return;
             }
@@ -64,7 +71,7 @@ final class RefusalLog {
 
     private void forgetOld(long now) {
         for (Iterator<Entry> it = entries.values().iterator(); it.hasNext();) {
-            if (now - it.next().loggedAt >= INTERVAL_NANOS) {
+            if (now - it.next().loggedAt >= intervalNanos) {
                 it.remove();
             }
         }

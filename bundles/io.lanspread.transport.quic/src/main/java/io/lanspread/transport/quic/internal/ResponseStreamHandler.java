@@ -41,7 +41,7 @@ abstract class ResponseStreamHandler<T> extends ChannelInboundHandlerAdapter {
     protected void onEnd(ChannelHandlerContext ctx) {
         QuicChannel connection = (QuicChannel) ctx.channel().parent();
         if (!connection.isActive()) {
-            fail(Reason.UNREACHABLE, PeerClose.describe(connection, connection.remoteSocketAddress(),
+            fail(Reason.UNREACHABLE, PeerClose.describe(connection,
                     "the connection closed"));
         } else {
             fail(Reason.PROTOCOL, headerRead ? "the response ended early" : "the stream ended without a response");

@@ -84,7 +84,7 @@ final class StreamCredit extends ChannelInboundHandlerAdapter {
             return;
         }
         if (closed || !quic.isActive()) {
-            completion.fail(new PeerRequestException(Reason.UNREACHABLE, PeerClose.describe(quic, peer,
+            completion.fail(new PeerRequestException(Reason.UNREACHABLE, PeerClose.describe(quic,
                     "the connection to " + peer + " closed")));
             return;
         }
@@ -154,7 +154,7 @@ final class StreamCredit extends ChannelInboundHandlerAdapter {
         if (event instanceof QuicStreamLimitChangedEvent) {
             pump();
         } else if (event instanceof QuicConnectionCloseEvent close) {
-            PeerClose.closed(quic, close);
+            PeerClose.closed(quic, peer, close);
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -170,7 +170,7 @@ final class StreamCredit extends ChannelInboundHandlerAdapter {
     private void failAll(ArrayDeque<Waiting> queue) {
         for (Waiting waiting; (waiting = queue.pollFirst()) != null;) {
             waiting.queued = false;
-            waiting.completion.fail(new PeerRequestException(Reason.UNREACHABLE, PeerClose.describe(quic, peer,
+            waiting.completion.fail(new PeerRequestException(Reason.UNREACHABLE, PeerClose.describe(quic,
                     "the connection to " + peer + " closed before a stream was free")));
         }
     }
