@@ -21,6 +21,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
@@ -48,6 +49,14 @@ final class RawQuicClient implements AutoCloseable {
                 received.writeBytes(bytes);
             }
             in.release();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                ended.complete(null); // the server's FIN: its answer is complete
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override
@@ -108,7 +117,7 @@ final class RawQuicClient implements AutoCloseable {
     RawStream send(byte[] frame, boolean read) throws Exception {
         RawStream stream = new RawStream();
         QuicStreamChannel channel = quic.newStreamBootstrap().type(QuicStreamType.BIDIRECTIONAL)
-                .option(ChannelOption.AUTO_READ, read).handler(stream).create().get(10, TimeUnit.SECONDS);
+                .option(ChannelOption.AUTO_READ, read).option(ChannelOption.ALLOW_HALF_CLOSURE, true).handler(stream).create().get(10, TimeUnit.SECONDS);
         stream.channel = channel;
         channel.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(f -> channel.shutdownOutput()).sync();
         return stream;
