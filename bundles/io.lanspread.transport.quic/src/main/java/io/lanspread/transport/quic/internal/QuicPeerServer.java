@@ -54,6 +54,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * never on the event loop. Notices from other peers go to
  * the {@link PeerNoticeListener} services, on that executor. Stopping closes every connection with an
  * application close, so that clients notice at once instead of after the idle timeout.
+ * <p>
+ * Hostile or broken clients are bounded: connections per remote address and in total ({@link ConnectionLimits};
+ * one beyond is closed with a reason, {@link ConnectionRefusal}), requests in flight per connection (QUIC stream
+ * credit), time to send a request, and file bytes held for sending per connection and in total
+ * ({@link ConnectionBudget} within the {@link ReadBudget}). With a party key (from the identity) nothing is
+ * served to a connection before it proved the key ({@link PartyGate}).
  */
 @Component(name = "io.lanspread.transport.quic.server", service = PeerServer.class)
 @Designate(ocd = QuicPeerServer.Config.class)
