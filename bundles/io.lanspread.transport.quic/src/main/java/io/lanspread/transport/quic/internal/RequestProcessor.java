@@ -85,7 +85,7 @@ final class RequestProcessor {
         }
         try {
             if (request instanceof Request.PartyProof proof) {
-                executor.execute(() -> reply(stream, party.answer(connection, proof)));
+                executor.execute(() -> prove(stream, proof));
             } else if (isNotice(request)) {
                 notices.execute(() -> notice(stream, request));
             } else {
@@ -106,6 +106,17 @@ final class RequestProcessor {
                         stream.close();
                     }
                 });
+    }
+
+    private void prove(QuicStreamChannel stream, Request.PartyProof proof) {
+        Response answer;
+        try {
+            answer = party.answer(stream.parent(), proof);
+        } catch (RuntimeException e) {
+            LOG.warn("checking a party key proof failed", e);
+            answer = new Response.Error(ErrorCode.SERVER_ERROR, "the party key proof could not be checked");
+        }
+        reply(stream, answer);
     }
 
     private static boolean isNotice(Request request) {
