@@ -72,6 +72,9 @@ import io.netty.util.concurrent.ScheduledFuture;
  * {@link Reason#PROTOCOL} and drops that connection, so a new host at an old address cannot answer in the
  * old peer's name. Only a new ping or hello re-pins; {@link #disconnect} forgets the pin. An address with no
  * pin yet accepts any peer (in practice the first contact with an address is a hello or ping).
+ * <p>
+ * With a party key (from the identity) every new connection proves it right after the handshake and checks the
+ * server's proof in return before any request uses it; a peer outside the party fails every request.
  */
 @Component(name = "io.lanspread.transport.quic.client", service = PeerClient.class)
 @Designate(ocd = QuicPeerClient.Config.class)
