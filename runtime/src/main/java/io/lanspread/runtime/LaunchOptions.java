@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The launcher's command line. Directories are absolute (resolved against the caller's working
- * directory); ports are 0..65535 where 0 means "any free port".
+ * directory); ports are 0..65535 where 0 means "any free port". {@code partyKey} is null without
+ * {@code --party-key}; {@link #toString} never shows it.
  */
 record LaunchOptions(
         Path gamesDir,
@@ -16,6 +17,7 @@ record LaunchOptions(
         int httpPort,
         String bindAddress,
         List<String> peers,
+        String partyKey,
         boolean mdns,
         boolean console,
         boolean help,
@@ -28,8 +30,8 @@ record LaunchOptions(
 
     static final String USAGE = """
             usage: lanspread [--games DIR] [--state DIR] [--name NAME] [--port UDP_PORT]
-                             [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--no-mdns] [--console] [--verbose]
-                             [--version] [--help]
+                             [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--party-key SECRET]
+                             [--no-mdns] [--console] [--verbose] [--version] [--help]
 
               --games DIR        game library (default ./games, created when missing)
               --state DIR        peer state: identity, manifest cache, downloads to resume, framework cache
@@ -39,6 +41,8 @@ record LaunchOptions(
               --http-port PORT   HTTP API port on 127.0.0.1 (default 42421; 0 = any free port)
               --bind ADDR        QUIC bind address (default 0.0.0.0)
               --peer HOST:PORT   a peer to contact directly (repeatable; for networks without multicast)
+              --party-key SECRET serve and list only peers started with the same secret (a closed party;
+                                 every connection proves it); without it every peer on the network is welcome
               --no-mdns          do not start mDNS discovery (only --peer peers and peers that call in)
               --console          start the interactive Gogo shell on this terminal (lanspread:* commands;
                                  exit leaves); the log then goes to STATE/lanspread.log
@@ -54,6 +58,15 @@ record LaunchOptions(
         peers = List.copyOf(peers);
     }
 
+    /** Like the record's, with the party key left out: a secret has no place in a log. */
+    @Override
+    public String toString() {
+        return "LaunchOptions[gamesDir=" + gamesDir + ", stateDir=" + stateDir + ", name=" + name + ", quicPort="
+                + quicPort + ", httpPort=" + httpPort + ", bindAddress=" + bindAddress + ", peers=" + peers
+                + ", partyKey=" + (partyKey == null ? "none" : "(hidden)") + ", mdns=" + mdns + ", console=" + console
+                + ", help=" + help + "]";
+    }
+
     /** Parses {@code args}; relative directories are resolved against {@code workingDir}. */
     static LaunchOptions parse(String[] args, Path workingDir) throws UsageException {
         Path games = workingDir.resolve("games");
@@ -63,6 +76,7 @@ record LaunchOptions(
         int httpPort = DEFAULT_HTTP_PORT;
         String bind = DEFAULT_BIND;
         List<String> peers = new ArrayList<>();
+        String partyKey = null;
         boolean mdns = true;
         boolean console = false;
         boolean help = false;
@@ -84,7 +98,7 @@ record LaunchOptions(
                 case "--no-mdns" -> mdns = false;
                 case "--verbose" -> verbose = true;
                 case "--version" -> version = true;
-                case "--games", "--state", "--name", "--port", "--http-port", "--bind", "--peer" -> {
+                case "--games", "--state", "--name", "--port", "--http-port", "--bind", "--peer", "--party-key" -> {
                     String value;
                     if (inlineValue != null) {
                         value = inlineValue;
@@ -101,6 +115,7 @@ record LaunchOptions(
                         case "--http-port" -> httpPort = port(flag, value);
                         case "--bind" -> bind = nonEmpty(flag, value);
                         case "--peer" -> peers.add(peer(value));
+                        case "--party-key" -> partyKey = nonEmpty(flag, value);
                         default -> throw new AssertionError(flag);
                     }
                 }
@@ -112,7 +127,7 @@ record LaunchOptions(
             }
         }
         return new LaunchOptions(games.toAbsolutePath().normalize(), state.toAbsolutePath().normalize(),
-                name, quicPort, httpPort, bind, peers, mdns, console, help, verbose, version);
+                name, quicPort, httpPort, bind, peers, partyKey, mdns, console, help, verbose, version);
     }
 
     private static String nonEmpty(String flag, String value) throws UsageException {

@@ -83,6 +83,18 @@ class LaunchOptionsTest {
         assertRejected("--peer must be HOST:PORT", "--peer", ":5000");
         assertRejected("--bind needs a non-empty value", "--bind=");
         assertRejected("--help takes no value", "--help=yes");
+        assertRejected("--party-key needs a value", "--party-key");
+        assertRejected("--party-key needs a non-empty value", "--party-key", " ");
+    }
+
+    @Test
+    void aPartyKeyIsReadButNeverShown() throws Exception {
+        assertThat(LaunchOptions.parse(new String[0], CWD).partyKey()).isNull();
+        LaunchOptions spaced = LaunchOptions.parse(new String[] {"--party-key", "open sesame"}, CWD);
+        LaunchOptions inline = LaunchOptions.parse(new String[] {"--party-key=open sesame"}, CWD);
+        assertThat(spaced.partyKey()).isEqualTo("open sesame");
+        assertThat(inline.partyKey()).isEqualTo("open sesame");
+        assertThat(spaced.toString()).doesNotContain("sesame").contains("partyKey=(hidden)");
     }
 
     private static void assertRejected(String message, String... args) {

@@ -14,5 +14,10 @@ public enum ErrorCode {
      */
     FILE_CHANGED,
     /** The server failed while serving (an I/O error, for example). */
-    SERVER_ERROR
+    SERVER_ERROR,
+    /**
+     * The peer has a party key and this connection has not proven it (no {@link Request.PartyProof} yet, a
+     * wrong one, or a second attempt); or a peer without a party key was sent a proof.
+     */
+    NOT_IN_PARTY
 }

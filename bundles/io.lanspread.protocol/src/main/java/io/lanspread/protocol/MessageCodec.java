@@ -88,6 +88,8 @@ public final class MessageCodec {
             n.put("type", "libraryChanged").put("libraryRevision", r.libraryRevision());
         } else if (request instanceof Request.Goodbye) {
             n.put("type", "goodbye");
+        } else if (request instanceof Request.PartyProof r) {
+            n.put("type", "partyProof").put("proof", r.proof());
         } else if (request instanceof Request.ListGames) {
             n.put("type", "listGames");
         } else if (request instanceof Request.GetGame r) {
@@ -154,6 +156,8 @@ public final class MessageCodec {
                 }
             }
             n.put("hashBytes", r.hashBytes());
+        } else if (response instanceof Response.PartyProof r) {
+            n.put("type", "partyProof").put("proof", r.proof());
         } else if (response instanceof Response.GameNotFound r) {
             n.put("type", "gameNotFound").put("gameId", r.gameId());
         } else if (response instanceof Response.Error r) {
@@ -248,6 +252,8 @@ public final class MessageCodec {
                 return new Request.LibraryChanged(nonNegativeLong(n, "libraryRevision"));
             case "goodbye":
                 return new Request.Goodbye();
+            case "partyProof":
+                return new Request.PartyProof(sha256(n, "proof"));
             case "listGames":
                 return new Request.ListGames();
             case "getGame":
@@ -309,6 +315,8 @@ public final class MessageCodec {
                     throw new ProtocolException("response type 'manifest' does not exist in protocol " + version);
                 }
                 return manifest(n);
+            case "partyProof":
+                return new Response.PartyProof(sha256(n, "proof"));
             case "gameNotFound":
                 return new Response.GameNotFound(id(n, "gameId"));
             case "error":

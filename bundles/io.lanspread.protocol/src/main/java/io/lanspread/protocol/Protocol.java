@@ -61,6 +61,16 @@ public final class Protocol {
     /** Bytes of one SHA-256 hash in a manifest's binary tail. */
     public static final int HASH_BYTES = 32;
 
+    /** QUIC application error code of an ordinary close (a peer stopping, a client done with a connection). */
+    public static final int CLOSE_NORMAL = 0;
+
+    /**
+     * QUIC application error code of a connection the server refused at once after the handshake, because one of
+     * its limits (connections per address, connections in total) was reached; the close's reason phrase is a
+     * sentence saying which.
+     */
+    public static final int CLOSE_REFUSED = 1;
+
     /** Largest UDP port a peer may announce. */
     public static final int MAX_PORT = 65_535;
 

@@ -44,6 +44,21 @@ public sealed interface Request {
     record Goodbye() implements Request {
     }
 
+    /**
+     * Proves that the caller holds the party key of a peer that has one, on this connection only: {@code proof}
+     * is HMAC-SHA256(party key, "lanspread party client" || SHA-256 of the client's certificate || SHA-256 of
+     * the server's certificate), 64 lower-case hex digits. Answered by {@link Response.PartyProof} (the
+     * server's own proof) or {@link Response.Error} with {@link ErrorCode#NOT_IN_PARTY}. Exists in every
+     * protocol version: a party is a matter of configuration, not of the version.
+     */
+    record PartyProof(String proof) implements Request {
+        public PartyProof {
+            if (!MessageCodec.isSha256Hex(proof)) {
+                throw new IllegalArgumentException("a party proof is 64 lower-case hex digits");
+            }
+        }
+    }
+
     /** Asks for the peer's complete games; answered by {@link Response.Games}. */
     record ListGames() implements Request {
     }

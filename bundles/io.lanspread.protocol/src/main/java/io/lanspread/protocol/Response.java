@@ -184,6 +184,19 @@ public sealed interface Response {
         }
     }
 
+    /**
+     * The server's answer to a valid {@link Request.PartyProof}: its own proof, HMAC-SHA256(party key,
+     * "lanspread party server" || SHA-256 of the client's certificate || SHA-256 of the server's certificate),
+     * 64 lower-case hex digits, so that the client knows the server holds the key too.
+     */
+    record PartyProof(String proof) implements Response {
+        public PartyProof {
+            if (!MessageCodec.isSha256Hex(proof)) {
+                throw new IllegalArgumentException("a party proof is 64 lower-case hex digits");
+            }
+        }
+    }
+
     /** The peer does not list this game (unknown, or still being downloaded). */
     record GameNotFound(String gameId) implements Response {
         public GameNotFound {

@@ -5,7 +5,7 @@
  * {@code docs/protocol.md}.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.lanspread.protocol;
 
 import org.osgi.annotation.bundle.Export;

@@ -39,7 +39,7 @@ final class ChunkStreamer {
     private final List<Request.GetChunks.Range> ranges;
     private final ServedFiles files;
     private final MessageCodec codec;
-    private final ReadBudget budget;
+    private final SendBudget budget;
     private final Executor executor;
     private final LongAdder servedBytes;
 
@@ -54,7 +54,7 @@ final class ChunkStreamer {
     private ServedFiles.HashedFile open;
 
     ChunkStreamer(QuicStreamChannel stream, String gameId, List<Request.GetChunks.Range> ranges, ServedFiles files,
-            MessageCodec codec, ReadBudget budget, Executor executor, LongAdder servedBytes) {
+            MessageCodec codec, SendBudget budget, Executor executor, LongAdder servedBytes) {
         this.stream = stream;
         this.gameId = gameId;
         this.ranges = ranges;

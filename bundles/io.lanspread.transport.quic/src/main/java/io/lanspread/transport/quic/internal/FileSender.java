@@ -36,7 +36,7 @@ final class FileSender {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder servedBytes;
-    private final ReadBudget budget;
+    private final SendBudget budget;
     private long position;
 
     /**
@@ -44,7 +44,7 @@ final class FileSender {
      * @param budget the server's bound on file bytes in memory; each block takes its share until accepted
      */
     FileSender(QuicStreamChannel stream, FileChannel file, long start, long length, Executor executor,
-            LongAdder servedBytes, ReadBudget budget) {
+            LongAdder servedBytes, SendBudget budget) {
         this.stream = stream;
         this.budget = budget;
         this.servedBytes = servedBytes;

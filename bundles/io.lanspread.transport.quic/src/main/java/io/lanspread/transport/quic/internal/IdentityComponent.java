@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
@@ -32,6 +34,11 @@ public final class IdentityComponent implements TlsIdentity {
 
         @AttributeDefinition(description = "Name shown to other peers; empty means the host name")
         String name() default "";
+
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "Secret shared by the peers of a "
+                + "closed party: with one, this peer serves and lists only peers that prove the same secret on "
+                + "each connection; empty means an open party (every peer on the network)")
+        String party_key() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityComponent.class);
@@ -41,6 +48,7 @@ public final class IdentityComponent implements TlsIdentity {
     private final String peerId;
     private final String fingerprint;
     private final String name;
+    private final Optional<PartyKey> partyKey;
 
     @Activate
     public IdentityComponent(Config config) throws IOException, GeneralSecurityException {
@@ -50,7 +58,8 @@ public final class IdentityComponent implements TlsIdentity {
         this.peerId = PeerIds.peerId(certificate);
         this.fingerprint = PeerIds.fingerprint(certificate);
         this.name = config.name().isBlank() ? hostName() : config.name().strip();
-        LOG.info("peer id {} ({})", peerId, name);
+        this.partyKey = PartyKey.of(config.party_key());
+        LOG.info("peer id {} ({}){}", peerId, name, partyKey.isPresent() ? ", in a party with a key" : "");
     }
 
     private String hostName() {
@@ -84,5 +93,10 @@ public final class IdentityComponent implements TlsIdentity {
     @Override
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    @Override
+    public Optional<PartyKey> partyKey() {
+        return partyKey;
     }
 }

@@ -22,6 +22,11 @@ final class PeerIds {
         return HexFormat.of().formatHex(sha256(der(certificate)));
     }
 
+    /** The fingerprint as its 32 raw bytes. */
+    static byte[] fingerprintBytes(X509Certificate certificate) {
+        return sha256(der(certificate));
+    }
+
     static String peerId(X509Certificate certificate) {
         return HexFormat.of().formatHex(Arrays.copyOf(sha256(der(certificate)), PEER_ID_BYTES));
     }

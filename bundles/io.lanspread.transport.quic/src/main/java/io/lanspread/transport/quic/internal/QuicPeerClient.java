@@ -1,7 +1,9 @@
 package io.lanspread.transport.quic.internal;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +72,9 @@ import io.netty.util.concurrent.ScheduledFuture;
  * {@link Reason#PROTOCOL} and drops that connection, so a new host at an old address cannot answer in the
  * old peer's name. Only a new ping or hello re-pins; {@link #disconnect} forgets the pin. An address with no
  * pin yet accepts any peer (in practice the first contact with an address is a hello or ping).
+ * <p>
+ * With a party key (from the identity) every new connection proves it right after the handshake and checks the
+ * server's proof in return before any request uses it; a peer outside the party fails every request.
  */
 @Component(name = "io.lanspread.transport.quic.client", service = PeerClient.class)
 @Designate(ocd = QuicPeerClient.Config.class)
@@ -126,16 +131,37 @@ public final class QuicPeerClient implements PeerClient {
     private final Duration fileIdleTimeout;
     private final int connectTimeoutMillis;
     private final int maxWaitingRequests;
+    private final PartyKey party;
+    private final X509Certificate certificate;
+    private final InetAddress localAddress;
 
     @Activate
     public QuicPeerClient(Config config, @Reference TlsIdentity identity) {
-        this(config, TlsContexts.client(identity), identity.name());
+        this(config, identity, null);
     }
 
-    /** With any TLS context (tests use one without a client certificate). */
+    /** With connections from {@code localAddress} (null: any; tests use several 127.0.0.x source addresses). */
+    QuicPeerClient(Config config, TlsIdentity identity, InetAddress localAddress) {
+        this(config, TlsContexts.client(identity), identity.name(), identity.partyKey().orElse(null),
+                identity.certificate(), localAddress);
+    }
+
+    /** With any TLS context (tests use one without a client certificate) and no party key. */
     QuicPeerClient(Config config, QuicSslContext ssl, String name) {
+        this(config, ssl, name, null, null, null);
+    }
+
+    /**
+     * @param party the party key every connection proves before it is used; null for none
+     * @param certificate the certificate {@code ssl} presents (the party proof binds it); null without a party
+     */
+    private QuicPeerClient(Config config, QuicSslContext ssl, String name, PartyKey party,
+            X509Certificate certificate, InetAddress localAddress) {
         this.ssl = ssl;
         this.name = name;
+        this.party = party;
+        this.certificate = certificate;
+        this.localAddress = localAddress;
         requestTimeout = Duration.ofSeconds(Math.max(1, config.request_timeout_seconds()));
         noticeTimeout = Duration.ofSeconds(Math.max(1, config.notice_timeout_seconds()));
         chunkTimeout = Duration.ofSeconds(Math.max(1, config.chunk_timeout_seconds()));
@@ -553,7 +579,7 @@ public final class QuicPeerClient implements PeerClient {
         ChannelHandler codecHandler = QuicSettings.apply(new QuicClientCodecBuilder(), udp.udpPayload())
                 .sslContext(ssl).build();
         udp.configure(new Bootstrap()).group(group).handler(codecHandler)
-                .bind(0).addListener(bound -> {
+                .bind(new InetSocketAddress(localAddress, 0)).addListener(bound -> {
                     if (!bound.isSuccess()) {
                         result.completeExceptionally(bound.cause());
                         return;
@@ -589,9 +615,68 @@ public final class QuicPeerClient implements PeerClient {
                                     connections.remove(peer, result);
                                     LOG.debug("connection to {} closed", peer);
                                 });
-                                result.complete(connection);
+                                if (party == null) {
+                                    result.complete(connection);
+                                } else {
+                                    proveParty(connection, result);
+                                }
                             });
                 });
+    }
+
+    /**
+     * Proves the party key on a new connection and checks the server's proof in return; only then is the
+     * connection handed to requests. A peer without the key (or with another one) fails the connection, so
+     * its ping and hello fail and it is never listed.
+     */
+    private void proveParty(PeerConnection connection, CompletableFuture<PeerConnection> result) {
+        InetSocketAddress peer = connection.address();
+        X509Certificate server = CallerIdentity.certificate(connection.quic()).orElseThrow();
+        byte[] frame = codec.encode(new Request.PartyProof(party.clientProof(certificate, server)));
+        Completion<Void> completion = new Completion<>(executor);
+        try {
+            watch(completion, Duration.ofMillis(connectTimeoutMillis), false);
+        } catch (RuntimeException e) { // the group is shutting down
+            completion.fail(new PeerRequestException(Reason.UNREACHABLE, "the client is stopped", e));
+        }
+        completion.connected(connection);
+        completion.future().whenComplete((v, error) -> {
+            if (error == null) {
+                result.complete(connection);
+            } else {
+                connection.close();
+                result.completeExceptionally(notInParty(peer, error));
+            }
+        });
+        connection.streams().submit(completion, true, () -> openStream(connection, completion, frame,
+                (c, conn) -> new ControlResponseHandler<>(c, codec, Response.PartyProof.class, answer -> {
+                    if (!party.isServerProof(answer.proof(), certificate, server)) {
+                        throw new PeerRequestException(Reason.PROTOCOL, "peer at " + peer
+                                + " is not in this party: its answer to the party key proof is wrong");
+                    }
+                    return null;
+                })));
+    }
+
+    /** Why a party proof failed, as a sentence naming the peer. */
+    private static PeerRequestException notInParty(InetSocketAddress peer, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (!(cause instanceof PeerRequestException p)) {
+            return new PeerRequestException(Reason.UNREACHABLE, "cannot connect to " + peer + ": " + cause, cause);
+        }
+        switch (p.reason()) {
+            case PROTOCOL:
+                if (p.getMessage().startsWith("peer at ")) {
+                    return p; // the server's proof was wrong
+                }
+                return new PeerRequestException(Reason.PROTOCOL, "peer at " + peer + " is not in this party: "
+                        + p.getMessage(), p);
+            case BAD_REQUEST: // a lanspread from before party keys: it does not know the proof
+                return new PeerRequestException(Reason.PROTOCOL, "peer at " + peer
+                        + " is not in this party: it has no party key", p);
+            default:
+                return p;
+        }
     }
 
     /** QUIC refuses a handshake without a common ALPN protocol; this guards against a TLS stack that does not. */

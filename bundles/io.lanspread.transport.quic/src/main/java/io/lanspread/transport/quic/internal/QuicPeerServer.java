@@ -1,6 +1,8 @@
 package io.lanspread.transport.quic.internal;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +54,12 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * never on the event loop. Notices from other peers go to
  * the {@link PeerNoticeListener} services, on that executor. Stopping closes every connection with an
  * application close, so that clients notice at once instead of after the idle timeout.
+ * <p>
+ * Hostile or broken clients are bounded: connections per remote address and in total ({@link ConnectionLimits};
+ * one beyond is closed with a reason, {@link ConnectionRefusal}), requests in flight per connection (QUIC stream
+ * credit), time to send a request, and file bytes held for sending per connection and in total
+ * ({@link ConnectionBudget} within the {@link ReadBudget}). With a party key (from the identity) nothing is
+ * served to a connection before it proved the key ({@link PartyGate}).
  */
 @Component(name = "io.lanspread.transport.quic.server", service = PeerServer.class)
 @Designate(ocd = QuicPeerServer.Config.class)
@@ -74,11 +82,23 @@ public final class QuicPeerServer implements PeerServer {
 
         @AttributeDefinition(description = "Seconds a client may take to send a whole request on a stream (its "
                 + "frame and FIN); the stream is refused with BAD_REQUEST after that")
-        int request_timeout_seconds() default 10;
+        int request_timeout_seconds() default 5;
 
         @AttributeDefinition(description = "File bytes held in memory for sending, across every stream and "
                 + "connection, in MiB; a stream waits when it is spent")
         int send_budget_mib() default 16;
+
+        @AttributeDefinition(description = "File bytes one connection may hold in memory for sending, in MiB, "
+                + "taken from send.budget.mib (at most half of it is used), so that clients which never read "
+                + "cannot spend the whole budget")
+        int connection_send_budget_mib() default 8;
+
+        @AttributeDefinition(description = "Open connections allowed from one remote IP address; a new one "
+                + "beyond it is closed after its handshake with a sentence saying why")
+        int max_connections_per_address() default 16;
+
+        @AttributeDefinition(description = "Open connections allowed from all clients together")
+        int max_connections() default 256;
 
         @AttributeDefinition(description = "Use Linux's native epoll UDP transport (GSO, batched receives) when "
                 + "it loads; NIO otherwise")
@@ -94,6 +114,7 @@ public final class QuicPeerServer implements PeerServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerServer.class);
     private static final long CLOSE_WAIT_MILLIS = 2000;
+    private static final InetAddress WILDCARD = new InetSocketAddress(0).getAddress();
 
     private final List<PeerNoticeListener> noticeListeners = new CopyOnWriteArrayList<>();
     private final Set<QuicChannel> connections = ConcurrentHashMap.newKeySet();
@@ -105,6 +126,9 @@ public final class QuicPeerServer implements PeerServer {
     private final InetSocketAddress localAddress;
     private final LongAdder servedBytes = new LongAdder();
     private final LongAdder acceptedConnections = new LongAdder();
+    private final LongAdder refusedConnections = new LongAdder();
+    private final ConnectionLimits limits;
+    private final RefusalLog refusals = new RefusalLog(LOG);
 
     @Activate
     public QuicPeerServer(Config config, @Reference LocalLibrary library, @Reference TlsIdentity identity) {
@@ -115,10 +139,15 @@ public final class QuicPeerServer implements PeerServer {
                 Threads.named("lanspread-quic-server-io"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         long requestTimeoutMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.request_timeout_seconds()));
-        budget = new ReadBudget(Math.max(1, config.send_budget_mib()) * 1024L * 1024, blocking);
+        long budgetBytes = Math.max(1, config.send_budget_mib()) * 1024L * 1024;
+        budget = new ReadBudget(budgetBytes, blocking);
+        long connectionBudgetBytes = Math.min(Math.max(1, config.connection_send_budget_mib()) * 1024L * 1024,
+                budgetBytes / 2);
+        limits = new ConnectionLimits(config.max_connections_per_address(), config.max_connections());
         try {
             RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
-                    new NoticeListeners(noticeListeners), servedBytes, budget);
+                    new NoticeListeners(noticeListeners), servedBytes, budget,
+                    new PartyGate(identity.partyKey(), identity.certificate(), refusals));
             ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder(), Math.max(1, config.max_streams()),
                             udp.udpPayload())
                     .congestionControlAlgorithm(QuicSettings.congestionControl(config.congestion_control()))
@@ -128,15 +157,31 @@ public final class QuicPeerServer implements PeerServer {
                     .handler(new ChannelInitializer<QuicChannel>() {
                         @Override
                         protected void initChannel(QuicChannel connection) {
+                            InetAddress remote = remoteAddress(connection);
+                            String refusal = limits.admit(remote);
+                            if (refusal != null) {
+                                refusedConnections.increment();
+                                refusals.refused(remote, refusal);
+                                ConnectionRefusal.refuse(connection, refusal);
+                                return;
+                            }
                             connections.add(connection);
                             acceptedConnections.increment();
-                            connection.closeFuture().addListener(f -> connections.remove(connection));
+                            new ConnectionBudget(connectionBudgetBytes, budget, blocking).attachTo(connection);
+                            connection.closeFuture().addListener(f -> {
+                                connections.remove(connection);
+                                limits.release(remote);
+                            });
                         }
                     })
                     .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
                         @Override
                         protected void initChannel(QuicStreamChannel stream) {
+                            if (ConnectionRefusal.isRefused(stream.parent())) {
+                                stream.close(); // its connection closes as soon as the handshake is done
+                                return;
+                            }
                             stream.pipeline().addLast(new ServerStreamHandler(processor, requestTimeoutMillis));
                         }
                     })
@@ -150,6 +195,15 @@ public final class QuicPeerServer implements PeerServer {
             throw e;
         }
         LOG.info("QUIC server listening on {} ({})", localAddress, udp);
+    }
+
+    /** The client's IP address; the wildcard address should a connection ever lack one (counted together). */
+    private static InetAddress remoteAddress(QuicChannel connection) {
+        SocketAddress remote = connection.remoteSocketAddress();
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress();
+        }
+        return WILDCARD;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -196,6 +250,16 @@ public final class QuicPeerServer implements PeerServer {
     /** Open connections from clients (for tests). */
     int connectionCount() {
         return connections.size();
+    }
+
+    /** Connections refused by the limits since the start (for tests). */
+    long refusedConnections() {
+        return refusedConnections.sum();
+    }
+
+    /** The connection limits (for tests). */
+    ConnectionLimits limits() {
+        return limits;
     }
 
     /** Connections accepted since the start (for tests). */

@@ -11,7 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
  * the I/O executor, once earlier reads have been sent. Without it, clients that ask for data and never read
  * it could make the server hold any amount.
  */
-final class ReadBudget {
+final class ReadBudget implements SendBudget {
 
     private record Waiter(int bytes, Runnable task) {
     }
@@ -31,7 +31,8 @@ final class ReadBudget {
      * Takes {@code bytes} (capped at the whole budget) when they are free and nobody waits before; returns
      * true then, and the caller goes on. Otherwise {@code then} runs on the executor once they are taken.
      */
-    synchronized boolean acquireOrWait(int bytes, Runnable then) {
+    @Override
+    public synchronized boolean acquireOrWait(int bytes, Runnable then) {
         int n = (int) Math.min(bytes, total);
         if (waiting.isEmpty() && available >= n) {
             available -= n;
@@ -42,7 +43,8 @@ final class ReadBudget {
     }
 
     /** Gives back what {@link #acquireOrWait} took for {@code bytes}. */
-    void release(int bytes) {
+    @Override
+    public void release(int bytes) {
         Deque<Runnable> granted = new ArrayDeque<>();
         synchronized (this) {
             available += Math.min(bytes, total);

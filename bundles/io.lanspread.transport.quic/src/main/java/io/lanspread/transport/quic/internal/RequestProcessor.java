@@ -48,15 +48,19 @@ final class RequestProcessor {
     private final NoticeListeners listeners;
     private final ServedFiles files;
     private final LongAdder servedBytes;
-    private final ReadBudget budget;
+    private final SendBudget budget;
+    private final PartyGate party;
 
     /**
      * @param servedBytes counts the file body bytes QUIC accepted (chunks and whole files)
-     * @param budget bounds the file bytes held in memory across every stream
+     * @param budget bounds the file bytes held in memory across every stream; a connection with a
+     *        {@link ConnectionBudget} of its own reads within that one (which draws on this)
+     * @param party refuses every request of a connection that has not proven the party key, if there is one
      */
     RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor,
-            NoticeListeners listeners, LongAdder servedBytes, ReadBudget budget) {
+            NoticeListeners listeners, LongAdder servedBytes, SendBudget budget, PartyGate party) {
         this.library = library;
+        this.party = party;
         this.budget = budget;
         this.files = new ServedFiles(library);
         this.servedBytes = servedBytes;
@@ -73,8 +77,16 @@ final class RequestProcessor {
 
     /** Called on the event loop, in the order the requests arrived. */
     void handle(QuicStreamChannel stream, Request request) {
+        QuicChannel connection = stream.parent();
+        if (!party.admits(connection, request)) {
+            Response.Error refusal = party.refusal(connection);
+            sendErrorAndClose(stream, refusal.code(), refusal.message());
+            return;
+        }
         try {
-            if (isNotice(request)) {
+            if (request instanceof Request.PartyProof proof) {
+                executor.execute(() -> prove(stream, proof));
+            } else if (isNotice(request)) {
                 notices.execute(() -> notice(stream, request));
             } else {
                 executor.execute(() -> serve(stream, request));
@@ -94,6 +106,17 @@ final class RequestProcessor {
                         stream.close();
                     }
                 });
+    }
+
+    private void prove(QuicStreamChannel stream, Request.PartyProof proof) {
+        Response answer;
+        try {
+            answer = party.answer(stream.parent(), proof);
+        } catch (RuntimeException e) {
+            LOG.warn("checking a party key proof failed", e);
+            answer = new Response.Error(ErrorCode.SERVER_ERROR, "the party key proof could not be checked");
+        }
+        reply(stream, answer);
     }
 
     private static boolean isNotice(Request request) {
@@ -137,6 +160,7 @@ final class RequestProcessor {
 
     private void serve(QuicStreamChannel stream, Request request) {
         int version = NegotiatedProtocol.served(stream.parent());
+        SendBudget budget = ConnectionBudget.of(stream.parent(), this.budget);
         try {
             if (request instanceof Request.Ping) {
                 reply(stream, pong());
@@ -148,7 +172,7 @@ final class RequestProcessor {
                 }
                 reply(stream, new Response.GameFiles(r.gameId(), library.files(r.gameId())));
             } else if (request instanceof Request.GetGameFileData r) {
-                sendFile(stream, r);
+                sendFile(stream, r, budget);
             } else if (request instanceof Request.GetManifest r) {
                 sendManifest(stream, r);
             } else if (request instanceof Request.GetChunks r) {
@@ -192,7 +216,7 @@ final class RequestProcessor {
         });
     }
 
-    private void sendFile(QuicStreamChannel stream, Request.GetGameFileData r)
+    private void sendFile(QuicStreamChannel stream, Request.GetGameFileData r, SendBudget budget)
             throws IOException, ServedFiles.FileNotServed {
         FileChannel file = files.open(r.gameId(), r.path());
         try {

@@ -10,6 +10,7 @@ import io.lanspread.protocol.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
@@ -38,8 +39,10 @@ abstract class ResponseStreamHandler<T> extends ChannelInboundHandlerAdapter {
 
     /** The stream ended (FIN or close) before the request was settled. */
     protected void onEnd(ChannelHandlerContext ctx) {
-        if (!ctx.channel().parent().isActive()) {
-            fail(Reason.UNREACHABLE, "the connection closed");
+        QuicChannel connection = (QuicChannel) ctx.channel().parent();
+        if (!connection.isActive()) {
+            fail(Reason.UNREACHABLE, PeerClose.describe(connection,
+                    "the connection closed"));
         } else {
             fail(Reason.PROTOCOL, headerRead ? "the response ended early" : "the stream ended without a response");
         }

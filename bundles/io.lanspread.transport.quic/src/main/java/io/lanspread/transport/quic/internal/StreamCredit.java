@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.handler.codec.quic.QuicStreamType;
 
@@ -83,8 +84,8 @@ final class StreamCredit extends ChannelInboundHandlerAdapter {
             return;
         }
         if (closed || !quic.isActive()) {
-            completion.fail(new PeerRequestException(Reason.UNREACHABLE, "the connection to "
-                    + peer + " closed"));
+            completion.fail(new PeerRequestException(Reason.UNREACHABLE, PeerClose.describe(quic,
+                    "the connection to " + peer + " closed")));
             return;
         }
         ArrayDeque<Waiting> queue = waiting.control ? control : data;
@@ -152,6 +153,8 @@ final class StreamCredit extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof QuicStreamLimitChangedEvent) {
             pump();
+        } else if (event instanceof QuicConnectionCloseEvent close) {
+            PeerClose.closed(quic, peer, close);
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -167,8 +170,8 @@ final class StreamCredit extends ChannelInboundHandlerAdapter {
     private void failAll(ArrayDeque<Waiting> queue) {
         for (Waiting waiting; (waiting = queue.pollFirst()) != null;) {
             waiting.queued = false;
-            waiting.completion.fail(new PeerRequestException(Reason.UNREACHABLE, "the connection to "
-                    + peer + " closed before a stream was free"));
+            waiting.completion.fail(new PeerRequestException(Reason.UNREACHABLE, PeerClose.describe(quic,
+                    "the connection to " + peer + " closed before a stream was free")));
         }
     }
 }

@@ -2,6 +2,7 @@ package io.lanspread.transport.quic.internal;
 
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Optional;
 
 import io.lanspread.api.peer.LocalIdentity;
 
@@ -14,4 +15,9 @@ public interface TlsIdentity extends LocalIdentity {
     PrivateKey privateKey();
 
     X509Certificate certificate();
+
+    /** The secret shared by the peers of a closed party, if this peer is in one (see {@link PartyKey}). */
+    default Optional<PartyKey> partyKey() {
+        return Optional.empty();
+    }
 }
