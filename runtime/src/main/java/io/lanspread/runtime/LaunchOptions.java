@@ -16,6 +16,7 @@ record LaunchOptions(
         int quicPort,
         int httpPort,
         String bindAddress,
+        String httpBind,
         List<String> peers,
         String partyKey,
         boolean mdns,
@@ -27,10 +28,13 @@ record LaunchOptions(
     static final int DEFAULT_QUIC_PORT = 42420;
     static final int DEFAULT_HTTP_PORT = 42421;
     static final String DEFAULT_BIND = "0.0.0.0";
+    /** The page and API stay on this machine unless {@code --http-bind} says otherwise. */
+    static final String DEFAULT_HTTP_BIND = "127.0.0.1";
 
     static final String USAGE = """
             usage: lanspread [--games DIR] [--state DIR] [--name NAME] [--port UDP_PORT]
-                             [--http-port PORT] [--bind ADDR] [--peer HOST:PORT]... [--party-key SECRET]
+                             [--http-port PORT] [--http-bind ADDR] [--bind ADDR] [--peer HOST:PORT]...
+                             [--party-key SECRET]
                              [--no-mdns] [--console] [--verbose] [--version] [--help]
 
               --games DIR        game library (default ./games, created when missing)
@@ -38,7 +42,9 @@ record LaunchOptions(
                                  (default ./.lanspread)
               --name NAME        name shown to other peers (default: host name)
               --port UDP_PORT    QUIC listen port (default 42420; 0 = any free port)
-              --http-port PORT   HTTP API port on 127.0.0.1 (default 42421; 0 = any free port)
+              --http-port PORT   port of the page and HTTP API (default 42421; 0 = any free port)
+              --http-bind ADDR   address the page and API listen on (default 127.0.0.1, this machine only);
+                                 any other address makes them ask for the token in STATE/http-token
               --bind ADDR        QUIC bind address (default 0.0.0.0)
               --peer HOST:PORT   a peer to contact directly (repeatable; for networks without multicast)
               --party-key SECRET serve and list only peers started with the same secret (a closed party;
@@ -62,7 +68,8 @@ record LaunchOptions(
     @Override
     public String toString() {
         return "LaunchOptions[gamesDir=" + gamesDir + ", stateDir=" + stateDir + ", name=" + name + ", quicPort="
-                + quicPort + ", httpPort=" + httpPort + ", bindAddress=" + bindAddress + ", peers=" + peers
+                + quicPort + ", httpPort=" + httpPort + ", bindAddress=" + bindAddress + ", httpBind=" + httpBind
+                + ", peers=" + peers
                 + ", partyKey=" + (partyKey == null ? "none" : "(hidden)") + ", mdns=" + mdns + ", console=" + console
                 + ", help=" + help + "]";
     }
@@ -75,6 +82,7 @@ record LaunchOptions(
         int quicPort = DEFAULT_QUIC_PORT;
         int httpPort = DEFAULT_HTTP_PORT;
         String bind = DEFAULT_BIND;
+        String httpBind = DEFAULT_HTTP_BIND;
         List<String> peers = new ArrayList<>();
         String partyKey = null;
         boolean mdns = true;
@@ -98,7 +106,8 @@ record LaunchOptions(
                 case "--no-mdns" -> mdns = false;
                 case "--verbose" -> verbose = true;
                 case "--version" -> version = true;
-                case "--games", "--state", "--name", "--port", "--http-port", "--bind", "--peer", "--party-key" -> {
+                case "--games", "--state", "--name", "--port", "--http-port", "--http-bind", "--bind", "--peer",
+                        "--party-key" -> {
                     String value;
                     if (inlineValue != null) {
                         value = inlineValue;
@@ -114,6 +123,7 @@ record LaunchOptions(
                         case "--port" -> quicPort = port(flag, value);
                         case "--http-port" -> httpPort = port(flag, value);
                         case "--bind" -> bind = nonEmpty(flag, value);
+                        case "--http-bind" -> httpBind = nonEmpty(flag, value);
                         case "--peer" -> peers.add(peer(value));
                         case "--party-key" -> partyKey = nonEmpty(flag, value);
                         default -> throw new AssertionError(flag);
@@ -127,7 +137,7 @@ record LaunchOptions(
             }
         }
         return new LaunchOptions(games.toAbsolutePath().normalize(), state.toAbsolutePath().normalize(),
-                name, quicPort, httpPort, bind, peers, partyKey, mdns, console, help, verbose, version);
+                name, quicPort, httpPort, bind, httpBind, peers, partyKey, mdns, console, help, verbose, version);
     }
 
     private static String nonEmpty(String flag, String value) throws UsageException {

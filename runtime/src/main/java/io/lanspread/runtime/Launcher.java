@@ -144,7 +144,7 @@ public final class Launcher {
         }
         deployer.startRemaining(later);
 
-        Optional<ReadinessProbe.Ready> ready = new ReadinessProbe(framework).await(READY_TIMEOUT);
+        Optional<ReadinessProbe.Ready> ready = new ReadinessProbe(framework, options.stateDir().resolve("http-token")).await(READY_TIMEOUT);
         if (ready.isEmpty()) {
             if (framework.getState() != Bundle.ACTIVE) {
                 return 0; // stopped while starting (Ctrl-C, or "stop 0" on the console): nothing to report
@@ -160,7 +160,8 @@ public final class Launcher {
         String games = status.gamesDir().isEmpty() ? options.gamesDir().toString() : status.gamesDir();
         out.println("lanspread ready peer=" + status.peerId() + " name=" + status.name()
                 + " quic=" + status.quicPort() + " http=" + ready.get().httpPort() + " url=" + ready.get().url()
-                + " games=" + games);
+                + " games=" + games
+                + ready.get().tokenFile().map(file -> " token=" + file).orElse(""));
         out.flush();
         System.err.println("lanspread: up in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
         if (options.console()) {

@@ -20,8 +20,7 @@ final class PeerConfigurations {
     static final String QUIC_SERVER = "io.lanspread.transport.quic.server";
     static final String STATIC_DISCOVERY = "io.lanspread.discovery.static";
     static final String HTTP = "org.apache.felix.http";
-
-    static final String HTTP_HOST = "127.0.0.1";
+    static final String HTTP_ACCESS = "io.lanspread.bridge.http.access";
 
     /**
      * The properties the flags decide, per PID: written at every start, and removed when their flag is
@@ -33,7 +32,8 @@ final class PeerConfigurations {
             IDENTITY, Set.of("state.dir", "name", "party.key"),
             QUIC_SERVER, Set.of("bind.address", "port"),
             STATIC_DISCOVERY, Set.of("peers"),
-            HTTP, Set.of("org.osgi.service.http.port", "org.apache.felix.http.host"));
+            HTTP, Set.of("org.osgi.service.http.port", "org.apache.felix.http.host"),
+            HTTP_ACCESS, Set.of("state.dir"));
 
     private PeerConfigurations() {
     }
@@ -94,8 +94,12 @@ final class PeerConfigurations {
         // Felix Jetty turns port 0 into a free port itself and reports it in osgi.http.endpoint.
         Hashtable<String, Object> http = new Hashtable<>();
         http.put("org.osgi.service.http.port", options.httpPort());
-        http.put("org.apache.felix.http.host", HTTP_HOST);
+        http.put("org.apache.felix.http.host", options.httpBind());
         configs.put(HTTP, http);
+
+        Hashtable<String, Object> access = new Hashtable<>();
+        access.put("state.dir", options.stateDir().toString()); // the HTTP token, when it is needed
+        configs.put(HTTP_ACCESS, access);
 
         return configs;
     }

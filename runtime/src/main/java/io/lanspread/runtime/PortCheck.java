@@ -22,10 +22,10 @@ final class PortCheck {
         List<String> problems = new ArrayList<>();
         if (options.httpPort() != 0) {
             try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(PeerConfigurations.HTTP_HOST),
+                socket.bind(new InetSocketAddress(InetAddress.getByName(options.httpBind()),
                         options.httpPort()));
             } catch (IOException e) {
-                problems.add("HTTP port " + PeerConfigurations.HTTP_HOST + ":" + options.httpPort()
+                problems.add("HTTP port " + options.httpBind() + ":" + options.httpPort()
                         + " is not available (" + e.getMessage() + "); is another peer running? try --http-port 0");
             }
         }

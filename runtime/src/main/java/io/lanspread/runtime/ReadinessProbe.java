@@ -1,6 +1,9 @@
 package io.lanspread.runtime;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,20 +27,27 @@ final class ReadinessProbe {
     private static final String ENDPOINT = "osgi.http.endpoint";
     private static final long POLL_MILLIS = 100;
 
-    /** What the ready line reports; {@code url} is the HTTP root, where the page is. */
-    record Ready(StatusResponse status, int httpPort, URI url) {
+    /**
+     * What the ready line reports; {@code url} is the HTTP root, where the page is; {@code tokenFile} is set
+     * when the page and API ask for the token (they listen beyond loopback).
+     */
+    record Ready(StatusResponse status, int httpPort, URI url, Optional<Path> tokenFile) {
     }
 
     private final Framework framework;
     private final BundleContext context;
+    private final Path tokenFile;
+    private boolean tokenNeeded;
     private final HttpClient client = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    ReadinessProbe(Framework framework) {
+    /** @param tokenFile where the HTTP bridge keeps the token it asks for off loopback */
+    ReadinessProbe(Framework framework, Path tokenFile) {
         this.framework = framework;
         this.context = framework.getBundleContext();
+        this.tokenFile = tokenFile;
     }
 
     /** Empty when the deadline passes first or the framework stops meanwhile. */
@@ -51,7 +61,8 @@ final class ReadinessProbe {
                 if (endpoint.isPresent()) {
                     Optional<StatusResponse> status = fetchStatus(endpoint.get().resolve("api/status"));
                     if (status.isPresent()) {
-                        return Optional.of(new Ready(status.get(), endpoint.get().getPort(), endpoint.get()));
+                        return Optional.of(new Ready(status.get(), endpoint.get().getPort(), endpoint.get(),
+                                tokenNeeded ? Optional.of(tokenFile) : Optional.empty()));
                     }
                 }
                 Thread.sleep(POLL_MILLIS); // poll interval, bounded by the deadline above
@@ -64,9 +75,14 @@ final class ReadinessProbe {
 
     private Optional<StatusResponse> fetchStatus(URI uri) {
         try {
-            HttpResponse<String> response = client.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET();
+            if (tokenNeeded && Files.isRegularFile(tokenFile)) {
+                request.header("Authorization", "Bearer " + Files.readString(tokenFile, StandardCharsets.UTF_8).trim());
+            }
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 401) {
+                tokenNeeded = true; // the bridge made the token file for this answer: the next poll sends it
+            }
             return response.statusCode() == 200 ? StatusResponse.parse(response.body()) : Optional.empty();
         } catch (java.io.IOException e) {
             return Optional.empty();

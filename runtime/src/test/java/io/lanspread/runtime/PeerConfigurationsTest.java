@@ -21,7 +21,8 @@ class PeerConfigurationsTest {
         Map<String, Hashtable<String, Object>> c = PeerConfigurations.from(o);
 
         assertThat(c).containsOnlyKeys("io.lanspread.catalog", "io.lanspread.download", "io.lanspread.identity",
-                "io.lanspread.transport.quic.server", "io.lanspread.discovery.static", "org.apache.felix.http");
+                "io.lanspread.transport.quic.server", "io.lanspread.discovery.static", "org.apache.felix.http",
+                "io.lanspread.bridge.http.access");
         assertThat(c.get("io.lanspread.catalog")).containsOnly(entry("games.dir", Path.of("/w/g").toString()),
                 entry("state.dir", Path.of("/w/s").toString()));
         assertThat(c.get("io.lanspread.download")).containsOnly(entry("state.dir", Path.of("/w/s").toString()));
@@ -35,6 +36,15 @@ class PeerConfigurationsTest {
         assertThat(c.get("org.apache.felix.http"))
                 .containsEntry("org.osgi.service.http.port", 0)
                 .containsEntry("org.apache.felix.http.host", "127.0.0.1");
+        assertThat(c.get("io.lanspread.bridge.http.access")).containsOnly(entry("state.dir", Path.of("/w/s").toString()));
+    }
+
+    @Test
+    void httpBindOpensThePageAndApiToTheNetwork() throws Exception {
+        LaunchOptions o = LaunchOptions.parse(new String[] {"--http-bind", "0.0.0.0"}, Path.of("/w"));
+
+        assertThat(PeerConfigurations.from(o).get("org.apache.felix.http"))
+                .containsEntry("org.apache.felix.http.host", "0.0.0.0");
     }
 
     @Test
