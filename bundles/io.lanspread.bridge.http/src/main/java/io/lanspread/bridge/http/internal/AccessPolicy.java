@@ -23,6 +23,9 @@ final class AccessPolicy {
     }
 
     static final String LOGIN_PAGE = "/login";
+    /** The files the login page uses; the main page's own scripts need the token like everything else. */
+    static final java.util.Set<String> LOGIN_FILES = java.util.Set.of("/assets/style.css", "/assets/login.js",
+            "/assets/icon.svg");
     static final String LOGIN_API = "/api/login";
 
     private AccessPolicy() {
@@ -58,6 +61,6 @@ final class AccessPolicy {
     /** True for what is served without the token: the login page and the files it uses. */
     static boolean open(String method, String path) {
         boolean read = "GET".equals(method) || "HEAD".equals(method);
-        return read && (path.equals(LOGIN_PAGE) || path.startsWith("/assets/"));
+        return read && (path.equals(LOGIN_PAGE) || LOGIN_FILES.contains(path));
     }
 }

@@ -28,6 +28,8 @@ class AccessPolicyTest {
     void onlyTheLoginPageAndItsFilesAreOpen() {
         assertThat(AccessPolicy.open("GET", "/login")).isTrue();
         assertThat(AccessPolicy.open("HEAD", "/assets/style.css")).isTrue();
+        assertThat(AccessPolicy.open("GET", "/assets/login.js")).isTrue();
+        assertThat(AccessPolicy.open("GET", "/assets/app.js")).as("the main page's script").isFalse();
         assertThat(AccessPolicy.open("GET", "/")).isFalse();
         assertThat(AccessPolicy.open("GET", "/api/status")).isFalse();
         assertThat(AccessPolicy.open("GET", "/api/events")).isFalse();
