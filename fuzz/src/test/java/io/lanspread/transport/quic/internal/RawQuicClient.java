@@ -34,6 +34,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 final class RawQuicClient implements AutoCloseable {
 
+    /** A third of the server's idle timeout (30 s). */
+    private static final long IDLE_REPLACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     /** What came back on one stream. */
     record Answer(byte[] bytes, boolean finished) {
     }
@@ -45,6 +48,7 @@ final class RawQuicClient implements AutoCloseable {
     private final String alpn;
     private final int maxAnswerBytes;
     private QuicChannel connection;
+    private long lastUsedNanos;
 
     RawQuicClient(InetSocketAddress server, TlsIdentity identity, String alpn, int maxAnswerBytes) {
         this.server = server;
@@ -117,6 +121,13 @@ final class RawQuicClient implements AutoCloseable {
     }
 
     private QuicChannel connection() throws Exception {
+        // an idle connection may have been dropped by the server's idle timeout without a word: replace it
+        // well before that, so that a request never goes to a connection only this side still knows
+        if (connection != null && System.nanoTime() - lastUsedNanos > IDLE_REPLACE_NANOS) {
+            connection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            connection = null;
+        }
+        lastUsedNanos = System.nanoTime();
         if (connection == null || !connection.isActive()) {
             connection = QuicChannel.newBootstrap(datagram)
                     .handler(new ChannelInboundHandlerAdapter())

@@ -56,7 +56,7 @@ class RequestHandlerFuzzTest {
     @RegisterExtension
     static final FuzzStats STATS = new FuzzStats("request-handler");
 
-    private static final long TIMEOUT_MILLIS = 10_000;
+    private static final long TIMEOUT_MILLIS = 15_000;
     private static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
     private static HostileLibraryFolder folder;
@@ -65,6 +65,9 @@ class RequestHandlerFuzzTest {
     private static IdentityComponent serverIdentity;
     private static final List<RawQuicClient> clients = new ArrayList<>();
     private static long largestAllocation;
+    private static long bodies;
+    private static long bodyBytes;
+    private static long refusals;
 
     private final MessageCodec codec = new MessageCodec();
 
@@ -112,7 +115,8 @@ class RequestHandlerFuzzTest {
 
     @AfterAll
     static void stop() throws IOException {
-        System.out.printf("FUZZ request-handler: the server allocated at most %d KiB of heap for one answer%n",
+        System.out.printf("FUZZ request-handler: %d file bodies (%d KiB) checked against the disk, %d refusals; "
+                + "the server allocated at most %d KiB of heap for one answer%n", bodies, bodyBytes / 1024, refusals,
                 largestAllocation / 1024);
         clients.forEach(RawQuicClient::close);
         if (server != null) {
@@ -195,6 +199,9 @@ class RequestHandlerFuzzTest {
                 throw new AssertionError("the server wrote an invalid frame after " + frames + ": " + e.getMessage(), e);
             }
             frames.add(frame);
+            if (frame instanceof Response.Error || frame instanceof Response.GameNotFound) {
+                refusals++;
+            }
             if (frame instanceof Response.Error error) {
                 assertNotEquals(ErrorCode.SERVER_ERROR, error.code(), () -> "an exception escaped while serving "
                         + request + ": " + error.message());
@@ -242,6 +249,8 @@ class RequestHandlerFuzzTest {
 
     /** The body must be the bytes of a file inside the game's own folder, of a game the library lists. */
     private void checkServed(String gameId, String path, long offset, byte[] body, boolean whole) throws IOException {
+        bodies++;
+        bodyBytes += body.length;
         assertTrue(library.library().game(gameId).isPresent(), () -> "served bytes of unlisted game " + gameId);
         Path file = folder.servable(gameId, path).orElseThrow(() -> new AssertionError("served " + body.length
                 + " bytes of " + gameId + "/" + path + ", which is no file inside the game's folder"));
