@@ -5,7 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -13,7 +18,8 @@ import java.util.stream.Stream;
  * A real folder for the request handler to serve from: a games folder with two games (one file larger than a
  * manifest chunk, an empty file, a folder, links inside and out), a folder without {@code version.ini}, a game
  * folder that is a link to elsewhere, and files outside the games folder (beside it, in a sibling folder whose
- * name starts with {@code games}, and behind those links), which must never be served.
+ * name starts with {@code games}, and behind those links), which must never be served, nor even read: their
+ * access time is set to a mark that the file system replaces at the first read ({@link #readOutside}).
  */
 final class HostileLibraryFolder implements AutoCloseable {
 
@@ -21,6 +27,10 @@ final class HostileLibraryFolder implements AutoCloseable {
     final Path games;
     final Path state;
     private final Path realGames;
+    private final List<Path> outside;
+
+    /** The access time of a file outside the games folder that nobody has read since it was set. */
+    private static final FileTime UNREAD = FileTime.from(Instant.parse("2000-01-01T00:00:00Z"));
 
     HostileLibraryFolder() throws IOException {
         root = Files.createTempDirectory("lanspread-fuzz-library").toRealPath();
@@ -58,6 +68,38 @@ final class HostileLibraryFolder implements AutoCloseable {
 
         Files.writeString(Files.createDirectories(games.resolve("notagame")).resolve("file.txt"), "no version.ini\n");
         Files.createSymbolicLink(games.resolve("linked"), elsewhere);
+        outside = List.of(root.resolve("secret.txt"), root.resolve("outside/inner.bin"),
+                root.resolve("games-evil/alpha/readme.txt"), elsewhere.resolve("version.ini"),
+                elsewhere.resolve("data.bin"));
+        checkReadsAreSeen();
+    }
+
+    /** From now on, a read of any file outside the games folder shows in {@link #readOutside}. */
+    void markOutsideUnread() throws IOException {
+        for (Path file : outside) {
+            Files.getFileAttributeView(file, BasicFileAttributeView.class).setTimes(null, UNREAD, null);
+        }
+    }
+
+    /** A file outside the games folder read since {@link #markOutsideUnread}, if any. */
+    Optional<Path> readOutside() throws IOException {
+        for (Path file : outside) {
+            if (!UNREAD.equals(Files.readAttributes(file, BasicFileAttributes.class).lastAccessTime())) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The file system must record reads (relatime does, for a file whose access time is older than its change). */
+    private void checkReadsAreSeen() throws IOException {
+        markOutsideUnread();
+        Files.readAllBytes(outside.get(0));
+        if (readOutside().isEmpty()) {
+            throw new IllegalStateException("the file system of " + root + " records no access times (noatime), so "
+                    + "a read outside the games folder could not be seen");
+        }
+        markOutsideUnread();
     }
 
     /**

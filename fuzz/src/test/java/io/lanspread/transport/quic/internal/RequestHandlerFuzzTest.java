@@ -43,9 +43,10 @@ import io.lanspread.protocol.Response;
 /**
  * The server's request handler on hostile request streams, over real QUIC, serving a real {@code GameLibrary}
  * on a real folder with files outside the games folder and links that lead there ({@link HostileLibraryFolder}).
- * For every stream: the answer is well-formed frames ending with FIN; every file byte it carries is the byte
- * of a file inside the named game's own folder, at the announced offset (so nothing outside the games folder
- * is ever served, whatever the path); an invalid request gets one {@code BAD_REQUEST}; no answer is a
+ * For every stream: no file outside the games folder was read (their access times show it); the answer is
+ * well-formed frames ending with FIN; every file byte it carries is the byte of a file inside the named game's
+ * own folder, at the announced offset (so nothing outside the games folder is ever served, whatever the path);
+ * an invalid request gets one {@code BAD_REQUEST}; no answer is a
  * {@code SERVER_ERROR} (the handler's net for exceptions that escaped); and the heap allocated to answer stays
  * within a bound proportional to the answer ({@link #allocationBound}).
  * <p>
@@ -85,6 +86,7 @@ class RequestHandlerFuzzTest {
             clients.add(new RawQuicClient(address, clientIdentity, alpn, MAX_ANSWER_BYTES));
         }
         warmUp();
+        folder.markOutsideUnread();
     }
 
     /**
@@ -151,6 +153,8 @@ class RequestHandlerFuzzTest {
         long allocated = serverAllocatedBytes() - before;
         largestAllocation = Math.max(largestAllocation, allocated);
 
+        folder.readOutside().ifPresent(file -> fail("answering " + escaped(stream) + " read " + file
+                + ", which lies outside the games folder"));
         assertTrue(answer.finished(), "the server ended its answer with a reset instead of FIN");
         Optional<Request> request = decodable(stream, version);
         if (request.isEmpty()) {
@@ -315,6 +319,10 @@ class RequestHandlerFuzzTest {
                     && c.path().equals(range.path()) && c.offset() == range.offset() && c.length() == range.length(),
                     () -> range + " answered by " + answer);
         }
+    }
+
+    private static String escaped(byte[] bytes) {
+        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** Heap bytes the live threads of the server and the library (named {@code lanspread-...}) allocated so far. */
