@@ -122,6 +122,16 @@ public final class WriteSeedInputs {
             }
         }
 
+        // structured requests (selector 3 to 5): HostileRequests reads the rest as choices
+        java.util.Random random = new java.util.Random(8);
+        for (int v = 1; v <= 3; v++) {
+            for (int n = 0; n < 6; n++) {
+                byte[] choices = new byte[40];
+                random.nextBytes(choices);
+                write(rh, "structured-v" + v + "-" + n, b(2 + v), choices);
+            }
+        }
+
         String vi = "io/lanspread/catalog/internal/VersionIniFuzzTestInputs/parsesOrFindsNothing";
         write(vi, "plain", s("1.0.3\n"));
         write(vi, "keys", s("[game]\nname = Quake \nversion=\"1.09\"\n"));

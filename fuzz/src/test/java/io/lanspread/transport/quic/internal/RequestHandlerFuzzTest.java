@@ -50,7 +50,9 @@ import io.lanspread.protocol.Response;
  * {@code SERVER_ERROR} (the handler's net for exceptions that escaped); and the heap allocated to answer stays
  * within a bound proportional to the answer ({@link #allocationBound}).
  * <p>
- * The first input byte chooses the connection's protocol ({@code 1 + b % 3}); the rest is sent as the stream.
+ * The first input byte chooses the connection's protocol ({@code 1 + b % 3}) and whether the rest is sent
+ * as the stream ({@code b / 3} even) or stands for a well-formed request with hostile names
+ * ({@link HostileRequests}).
  */
 class RequestHandlerFuzzTest {
 
@@ -147,7 +149,9 @@ class RequestHandlerFuzzTest {
             return;
         }
         int version = 1 + (input[0] & 0xff) % 3;
-        byte[] stream = Arrays.copyOfRange(input, 1, input.length);
+        byte[] rest = Arrays.copyOfRange(input, 1, input.length);
+        boolean structured = (input[0] & 0xff) / 3 % 2 == 1;
+        byte[] stream = structured ? HostileRequests.frame(rest, codec) : rest;
         long before = serverAllocatedBytes();
         RawQuicClient.Answer answer = clients.get(version - 1).exchange(stream, TIMEOUT_MILLIS);
         long allocated = serverAllocatedBytes() - before;
