@@ -61,6 +61,11 @@ final class ApiPath {
         return id;
     }
 
+    /** An ASCII hex digit's value, else -1 (Character.digit also takes fullwidth and other scripts' digits). */
+    private static int hex(char c) {
+        return c < 0x80 ? Character.digit(c, 16) : -1;
+    }
+
     private static String decode(String raw) {
         if (raw.indexOf('%') < 0) {
             return raw;
@@ -69,11 +74,10 @@ final class ApiPath {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
-                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                if (i + 2 >= raw.length() || hex(raw.charAt(i + 1)) < 0 || hex(raw.charAt(i + 2)) < 0) {
                     throw new ApiException(400, "malformed percent-encoding in the path");
                 }
-                bytes.write(Character.digit(raw.charAt(i + 1), 16) << 4 | Character.digit(raw.charAt(i + 2), 16));
+                bytes.write(hex(raw.charAt(i + 1)) << 4 | hex(raw.charAt(i + 2)));
                 i += 2;
             } else {
                 int end = raw.indexOf('%', i);
