@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>{@code slow}: connections that each download one whole file, reading one batch per 100 ms through a
  * small receive window, and check it;</li>
  * <li>{@code never}: connections opening {@code neverStreams} streams each (as far as the peer's stream credit
- * allows), each asking for 32 chunks or a whole file, whose answers are never read;</li>
+ * allows), each asking for 32 chunks or a whole file, whose answers are never read (but for a read on one
+ * stream per connection every {@code keepAliveSeconds}, 10, that keeps the connection from its idle timeout);</li>
  * <li>{@code halfsent}: connections opening {@code halfStreams} streams each that send half a request and no
  * FIN.</li>
  * </ul>
@@ -99,7 +100,8 @@ public final class AbuseClientMain {
             all.forEach(c -> perAddress.merge(c.local().getAddress().getHostAddress(), 1, Integer::sum));
             say("CONNECTED " + WireFrames.JSON.valueToTree(perAddress));
 
-            NeverReaders neverReaders = new NeverReaders(truth, arg("neverGame", ""), intArg("neverStreams", 128));
+            NeverReaders neverReaders = new NeverReaders(truth, arg("neverGame", ""), intArg("neverStreams", 128),
+                    intArg("keepAliveSeconds", 10));
             neverReaders.start(neverConns);
             StuckWriters stuck = new StuckWriters(intArg("halfStreams", 8));
             stuck.start(halfConns);
@@ -137,6 +139,7 @@ public final class AbuseClientMain {
                 waitFor(leave, deadline);
                 say("STUCK " + neverReaders.endedEarly().set("halfSent", stuck.summary()));
             }
+            neverReaders.stop();
             List<CompletableFuture<Void>> closing = new ArrayList<>();
             all.forEach(c -> closing.add(c.close()));
             waitFor(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)), System.nanoTime()

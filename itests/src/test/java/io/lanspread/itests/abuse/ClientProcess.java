@@ -56,6 +56,9 @@ final class ClientProcess {
 
     /** Tells the client to close its connections and end. */
     void leave() throws IOException {
+        if (!process.isAlive()) {
+            return; // done already (a client with nothing to hold ends by itself)
+        }
         OutputStream in = process.getOutputStream();
         in.write("leave\n".getBytes(StandardCharsets.UTF_8));
         in.flush();

@@ -21,6 +21,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class HonestLoad {
 
+    /**
+     * Generous: on two loaded cores, a chunk request may wait in the server's send budget queue behind a
+     * hundred others (about 15 s was seen at a load average of 30).
+     */
     static final int ANSWER_SECONDS = 60;
     private static final int MAX_REPORTED = 20;
 

@@ -26,7 +26,8 @@ import io.lanspread.itests.support.TreeDigest;
  * honest download from it by a second lanspread peer (h2) completes byte-identical at >= {@code
  * abuse.speed.ratio} (0.5) of the speed the same download had alone just before. The attackers run in
  * {@code abuse.hosts} (2) lab hosts of 4 source addresses each (13 connections per address at most),
- * each stream asking for 32 chunks or a whole 128 MiB file of a game the peer serves. Then they leave
+ * each stream asking for 32 chunks or a whole 128 MiB file of a game the peer serves (and one stream per
+ * connection read a little every 10 s, which keeps the connections from their idle timeout). Then they leave
  * (closing their connections): the peer's RSS must stop growing (its largest sample in the 5 s after
  * leaving no higher than during the abuse, plus {@code abuse.settle.mib}, 32 MiB) and a third download
  * must again run at >= the same ratio of the first: what the attackers held is given back.
@@ -88,6 +89,8 @@ class HostileClientsIT {
                     opened.put(a.name(), a.await("NEVER", Duration.ofSeconds(180)));
                 }
                 long rssBeforeDownload = memory.rssKib();
+                long heapOpened = memory.heapUsedKib();
+                long directOpened = memory.directKib();
                 // a 0.5 ratio allows twice the time alone; waiting longer only tells by how much it missed
                 Duration limit = Duration.ofMillis((long) (alone.seconds() * 1000 / ratio * 1.5) + 20_000);
                 AbuseLab.Download abused = AbuseLab.download(receiver, "abused", limit);
@@ -118,13 +121,15 @@ class HostileClientsIT {
                         + " MaxDirectMemorySize flag %d (0: the JVM default, the max heap); downloads: warm %s; alone %s;"
                         + " under abuse %s (x%.2f of alone); after the attackers left %s (x%.2f); peak RSS %s (bound %s),"
                         + " RSS before the abused download %s, max during abuse %s, max in the 5 s after leaving %s, at the end %s;"
-                        + " heap under abuse %s, at the end %s; direct (NMT Other) under abuse %s, after leaving %s;"
+                        + " heap with the streams open %s, after the download under abuse %s, at the end %s;"
+                        + " direct (NMT Other) with the streams open %s, after the download %s, after leaving %s;"
                         + " streams the peer ended before the attackers left: %s; %.1f s in all%n",
                         getClass().getSimpleName(), connections, streams, opened, maxDirect, warm, alone, abused,
                         abused.mibPerSecond() / alone.mibPerSecond(), after, after.mibPerSecond() / alone.mibPerSecond(),
                         PeerMemory.mib(peak), PeerMemory.mib(rssBoundKib), PeerMemory.mib(rssBeforeDownload),
                         PeerMemory.mib(rssUnderAbuse), PeerMemory.mib(rssAfterLeaving), PeerMemory.mib(rssAtEnd),
-                        PeerMemory.mib(heapUnderAbuse), PeerMemory.mib(heapAtEnd), PeerMemory.mib(directUnderAbuse),
+                        PeerMemory.mib(heapOpened), PeerMemory.mib(heapUnderAbuse), PeerMemory.mib(heapAtEnd),
+                        PeerMemory.mib(directOpened), PeerMemory.mib(directUnderAbuse),
                         PeerMemory.mib(directAfter), stuck, (System.nanoTime() - t0) / 1e9);
 
                 SoftAssertions soft = new SoftAssertions();

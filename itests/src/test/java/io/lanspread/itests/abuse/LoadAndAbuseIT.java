@@ -79,7 +79,7 @@ class LoadAndAbuseIT {
                     args.put("halfsent", String.valueOf(halfSentPerHost));
                     args.put("halfStreams", "8");
                     args.put("seed", String.valueOf(i + 1));
-                    args.put("maxSeconds", "300");
+                    args.put("maxSeconds", "200");
                     clients.add(lab.startClient(host, "load-" + host.name(), args));
                 }
                 Map<String, JsonNode> honest = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ class LoadAndAbuseIT {
                     }
                 }
                 for (ClientProcess c : clients) {
-                    honest.put(c.name(), c.await("HONEST", Duration.ofSeconds(300)));
+                    honest.put(c.name(), c.await("HONEST", Duration.ofSeconds(240)));
                     if (slowPerHost > 0) {
                         slow.put(c.name(), c.await("SLOW", Duration.ofSeconds(120)));
                     }

@@ -69,14 +69,24 @@ final class WireConnection {
      * completes when the stream ended. With {@link Reading#NEVER} it completes only if the peer ends it.
      */
     CompletableFuture<WireResponse> request(JsonNode request, Reading reading) {
+        return send(request, reading).answer();
+    }
+
+    /** A request sent: its stream once open, and its answer once the stream ended. */
+    record Sent(CompletableFuture<QuicStreamChannel> stream, CompletableFuture<WireResponse> answer) {
+    }
+
+    /** Like {@link #request}, also giving the stream (to read from it by hand). */
+    Sent send(JsonNode request, Reading reading) {
         ResponseCollector collector = new ResponseCollector(reading == Reading.SLOW ? SLOW_READ_PAUSE_MILLIS : 0);
         ByteBuffer frame = WireFrames.encode(request);
-        open(collector, reading == Reading.NORMAL, frame, true).whenComplete((s, e) -> {
+        CompletableFuture<QuicStreamChannel> stream = open(collector, reading == Reading.NORMAL, frame, true);
+        stream.whenComplete((s, e) -> {
             if (e != null) {
                 collector.result().complete(new WireResponse(List.of(), "no stream: " + e, 0));
             }
         });
-        return collector.result();
+        return new Sent(stream, collector.result());
     }
 
     /**
