@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>{@code slow}: connections that each download one whole file, reading one batch per 100 ms through a
  * small receive window, and check it;</li>
  * <li>{@code never}: connections opening {@code neverStreams} streams each (as far as the peer's stream credit
- * allows), each asking for 32 chunks or a whole file, whose answers are never read (but for a read on one
- * stream per connection every {@code keepAliveSeconds}, 10, that keeps the connection from its idle timeout);</li>
+ * allows, less one kept for pings), each asking for 32 chunks or a whole file, whose answers are never read;
+ * a ping every {@code keepAliveSeconds} (10) keeps each connection from its idle timeout;</li>
  * <li>{@code halfsent}: connections opening {@code halfStreams} streams each that send half a request and no
  * FIN.</li>
  * </ul>
@@ -92,7 +92,8 @@ public final class AbuseClientMain {
             int[] at = {0};
             List<WireConnection> honestConns = connect(client, peer, binds, at, honest, new WireClient.Windows(16 << 20, 4 << 20));
             List<WireConnection> slowConns = connect(client, peer, binds, at, slow, new WireClient.Windows(256 << 10, 64 << 10));
-            List<WireConnection> neverConns = connect(client, peer, binds, at, never, new WireClient.Windows(1 << 20, 128 << 10));
+            List<WireConnection> neverConns = connect(client, peer, binds, at, never, new WireClient.Windows(1 << 20, 128 << 10),
+                    1);
             List<WireConnection> halfConns = connect(client, peer, binds, at, halfsent, new WireClient.Windows(1 << 20, 256 << 10));
             List<WireConnection> all = new ArrayList<>();
             List.of(honestConns, slowConns, neverConns, halfConns).forEach(all::addAll);
@@ -187,10 +188,15 @@ public final class AbuseClientMain {
 
     private static List<WireConnection> connect(WireClient client, InetSocketAddress peer, List<String> binds, int[] at,
             int count, WireClient.Windows windows) throws Exception {
+        return connect(client, peer, binds, at, count, windows, 0);
+    }
+
+    private static List<WireConnection> connect(WireClient client, InetSocketAddress peer, List<String> binds, int[] at,
+            int count, WireClient.Windows windows, int reserve) throws Exception {
         List<CompletableFuture<WireConnection>> pending = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String bind = binds.get(at[0]++ % binds.size());
-            pending.add(client.connect(new InetSocketAddress(bind, 0), peer, windows));
+            pending.add(client.connect(new InetSocketAddress(bind, 0), peer, windows, reserve));
         }
         List<WireConnection> connections = new ArrayList<>();
         for (CompletableFuture<WireConnection> p : pending) {

@@ -26,8 +26,9 @@ import io.lanspread.itests.support.TreeDigest;
  * honest download from it by a second lanspread peer (h2) completes byte-identical at >= {@code
  * abuse.speed.ratio} (0.5) of the speed the same download had alone just before. The attackers run in
  * {@code abuse.hosts} (2) lab hosts of 4 source addresses each (13 connections per address at most),
- * each stream asking for 32 chunks or a whole 128 MiB file of a game the peer serves (and one stream per
- * connection read a little every 10 s, which keeps the connections from their idle timeout). Then they leave
+ * each stream asking for 32 chunks or a whole 128 MiB file of a game the peer serves (the peer allows 64
+ * streams per connection: 63 are held, one is kept for a ping every 10 s, which keeps the connection from its
+ * idle timeout; the other 64 wait for stream credit). Then they leave
  * (closing their connections): the peer's RSS must stop growing (its largest sample in the 5 s after
  * leaving no higher than during the abuse, plus {@code abuse.settle.mib}, 32 MiB) and a third download
  * must again run at >= the same ratio of the first: what the attackers held is given back.
@@ -135,7 +136,7 @@ class HostileClientsIT {
                 SoftAssertions soft = new SoftAssertions();
                 int openedStreams = opened.values().stream().mapToInt(o -> o.path("opened").asInt()).sum();
                 soft.assertThat(openedStreams).as("never-read streams the attackers got open: %s", opened)
-                        .isGreaterThanOrEqualTo(connections * Math.min(streams, 64));
+                        .isGreaterThanOrEqualTo(connections * (Math.min(streams, 64) - 1));
                 soft.assertThat(warm.state()).as("the warm-up download: %s", warm.last()).isEqualTo("FINISHED");
                 soft.assertThat(alone.state()).as("the download alone: %s", alone.last()).isEqualTo("FINISHED");
                 soft.assertThat(abused.state()).as("the download under abuse: %s", abused.last()).isEqualTo("FINISHED");

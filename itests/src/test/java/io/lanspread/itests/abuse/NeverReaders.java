@@ -12,16 +12,14 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.netty.handler.codec.quic.QuicStreamChannel;
-
 /**
  * Clients that ask and never read: on every connection up to {@code streams} streams (as many as the
- * peer's stream credit allows; the rest wait for credit that only the peer can give back), alternately a
+ * peer's stream credit allows, less one; the rest wait for credit that only the peer can give back), alternately a
  * {@code getChunks} of 32 chunks (16 MiB) and a {@code getGameFileData} of the game's biggest file, with
  * auto-read off and no read ever. The peer's answers pile up in its send path, which is what its memory
- * limits must bound. To keep its connections from the 30 s idle timeout, as a real attacker would, every
- * {@code keepAliveSeconds} it reads what has arrived on one stream per connection (the next in turn): that
- * sends the peer a window update, and frees at most one stream window (128 KiB) per connection each time.
+ * limits must bound. To keep its connections from the 30 s idle timeout, as a real attacker would, it pings
+ * on every connection every {@code keepAliveSeconds}, on a stream of the credit the others leave free (the
+ * connections are made with a reserve of one).
  */
 final class NeverReaders {
 
@@ -32,14 +30,12 @@ final class NeverReaders {
     private final int streams;
     private final List<WireConnection> connections = new ArrayList<>();
     private final List<CompletableFuture<WireResponse>> answers = new ArrayList<>();
-    private final List<List<CompletableFuture<QuicStreamChannel>>> streamsByConnection = new ArrayList<>();
     private final ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "keep-alive");
         t.setDaemon(true);
         return t;
     });
     private final int keepAliveSeconds;
-    private int turn;
     private long startedNanos;
 
     NeverReaders(GameTruth truth, String gameId, int streams, int keepAliveSeconds) {
@@ -60,8 +56,6 @@ final class NeverReaders {
         Random random = new Random(7);
         connections.addAll(conns);
         for (WireConnection c : conns) {
-            List<CompletableFuture<QuicStreamChannel>> mine = new ArrayList<>();
-            streamsByConnection.add(mine);
             for (int i = 0; i < streams; i++) {
                 if (i % 2 == 0) {
                     List<WireFrames.Range> chunks = new ArrayList<>();
@@ -69,32 +63,22 @@ final class NeverReaders {
                     for (int k = first; k < first + CHUNKS_PER_REQUEST; k++) {
                         chunks.add(new WireFrames.Range(biggest.path(), (long) k * WireFrames.CHUNK_SIZE, biggest.chunkLength(k)));
                     }
-                    add(mine, c.send(WireFrames.getChunks(game.id(), chunks), WireConnection.Reading.NEVER));
+                    answers.add(c.request(WireFrames.getChunks(game.id(), chunks), WireConnection.Reading.NEVER));
                 } else {
-                    add(mine, c.send(WireFrames.getGameFileData(game.id(), biggest.path()), WireConnection.Reading.NEVER));
+                    answers.add(c.request(WireFrames.getGameFileData(game.id(), biggest.path()), WireConnection.Reading.NEVER));
                 }
             }
         }
         if (keepAliveSeconds > 0) {
-            keepAlive.scheduleWithFixedDelay(this::readOnePerConnection, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
+            keepAlive.scheduleWithFixedDelay(this::pingEveryConnection, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
         }
     }
 
-    private void add(List<CompletableFuture<QuicStreamChannel>> mine, WireConnection.Sent sent) {
-        mine.add(sent.stream());
-        answers.add(sent.answer());
-    }
-
-    /** One read on the next open stream of every connection. */
-    private void readOnePerConnection() {
-        turn++;
-        for (List<CompletableFuture<QuicStreamChannel>> mine : streamsByConnection) {
-            for (int k = 0; k < mine.size(); k++) {
-                CompletableFuture<QuicStreamChannel> f = mine.get((turn + k) % mine.size());
-                if (f.isDone() && !f.isCompletedExceptionally() && f.join().isActive()) {
-                    f.join().read();
-                    break;
-                }
+    /** A ping on every connection: its answer keeps the connection from the idle timeout. */
+    private void pingEveryConnection() {
+        for (WireConnection c : connections) {
+            if (c.isActive()) {
+                c.request(WireFrames.request("ping"), WireConnection.Reading.NORMAL);
             }
         }
     }

@@ -44,6 +44,11 @@ final class WireClient implements AutoCloseable {
 
     /** Connects from {@code local} (port 0: any) to {@code peer}. */
     CompletableFuture<WireConnection> connect(InetSocketAddress local, InetSocketAddress peer, Windows windows) {
+        return connect(local, peer, windows, 0);
+    }
+
+    /** Like {@link #connect(InetSocketAddress, InetSocketAddress, Windows)}, keeping {@code reserve} streams for pings. */
+    CompletableFuture<WireConnection> connect(InetSocketAddress local, InetSocketAddress peer, Windows windows, int reserve) {
         CompletableFuture<WireConnection> result = new CompletableFuture<>();
         ChannelHandler codec = new QuicClientCodecBuilder().sslContext(ssl)
                 .maxIdleTimeout(30, TimeUnit.SECONDS)
@@ -60,7 +65,7 @@ final class WireClient implements AutoCloseable {
                         return;
                     }
                     Channel datagram = ((ChannelFuture) bound).channel();
-                    WireConnection.Credit credit = new WireConnection.Credit();
+                    WireConnection.Credit credit = new WireConnection.Credit(reserve);
                     QuicChannel.newBootstrap(datagram).handler(credit)
                             .streamHandler(new ChannelInboundHandlerAdapter())
                             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)

@@ -22,7 +22,8 @@ import io.netty.handler.codec.quic.QuicStreamType;
 /**
  * One QUIC connection to the peer under test, on its own UDP socket bound to a chosen local address.
  * Streams are opened only within the peer's stream credit: requests beyond it wait here in order until
- * streams end and the peer grants more (QUIC forbids more, and Netty would fail the stream).
+ * streams end and the peer grants more (QUIC forbids more, and Netty would fail the stream). Pings go
+ * first and may use a reserve of the credit that other requests leave free.
  */
 final class WireConnection {
 
@@ -80,7 +81,8 @@ final class WireConnection {
     Sent send(JsonNode request, Reading reading) {
         ResponseCollector collector = new ResponseCollector(reading == Reading.SLOW ? SLOW_READ_PAUSE_MILLIS : 0);
         ByteBuffer frame = WireFrames.encode(request);
-        CompletableFuture<QuicStreamChannel> stream = open(collector, reading == Reading.NORMAL, frame, true);
+        CompletableFuture<QuicStreamChannel> stream = open(request.path("type").asText().equals("ping"), collector,
+                reading == Reading.NORMAL, frame, true);
         stream.whenComplete((s, e) -> {
             if (e != null) {
                 collector.result().complete(new WireResponse(List.of(), "no stream: " + e, 0));
@@ -97,7 +99,7 @@ final class WireConnection {
         ResponseCollector collector = new ResponseCollector(0);
         ByteBuffer frame = WireFrames.encode(request);
         frame.limit(Math.min(frame.limit(), bytes));
-        open(collector, true, frame, false).whenComplete((s, e) -> {
+        open(false, collector, true, frame, false).whenComplete((s, e) -> {
             if (e != null) {
                 collector.result().complete(new WireResponse(List.of(), "no stream: " + e, 0));
             }
@@ -105,11 +107,14 @@ final class WireConnection {
         return collector.result();
     }
 
-    /** Opens one stream when credit allows, writes {@code bytes}, then FIN when {@code fin}. */
-    CompletableFuture<QuicStreamChannel> open(ChannelInboundHandlerAdapter handler, boolean autoRead, ByteBuffer bytes,
-            boolean fin) {
+    /**
+     * Opens one stream when credit allows (a {@code control} one first, and within the reserve), writes {@code
+     * bytes}, then FIN when {@code fin}.
+     */
+    CompletableFuture<QuicStreamChannel> open(boolean control, ChannelInboundHandlerAdapter handler, boolean autoRead,
+            ByteBuffer bytes, boolean fin) {
         CompletableFuture<QuicStreamChannel> opened = new CompletableFuture<>();
-        credit.submit(() -> quic.newStreamBootstrap().type(QuicStreamType.BIDIRECTIONAL)
+        credit.submit(control, () -> quic.newStreamBootstrap().type(QuicStreamType.BIDIRECTIONAL)
                 .option(ChannelOption.AUTO_READ, autoRead).handler(handler).create().addListener(f -> {
                     if (!f.isSuccess()) {
                         opened.completeExceptionally(f.cause());
@@ -153,26 +158,34 @@ final class WireConnection {
         return done;
     }
 
-    /** Opens waiting streams while the peer allows; the handler of the QUIC channel. */
+    /**
+     * Opens waiting streams while the peer allows; the handler of the QUIC channel. Control requests (pings)
+     * go first and may use the last {@code reserve} streams of the credit, which the others leave free.
+     */
     static final class Credit extends ChannelInboundHandlerAdapter {
-        private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+        private final ArrayDeque<Runnable> control = new ArrayDeque<>();
+        private final ArrayDeque<Runnable> data = new ArrayDeque<>();
+        private final int reserve;
         private QuicChannel quic;
         private volatile int opened;
         private volatile int waitingCount;
+
+        Credit(int reserve) {
+            this.reserve = reserve;
+        }
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             quic = (QuicChannel) ctx.channel();
         }
 
-        void submit(Runnable open, CompletableFuture<?> failIfClosed) {
+        void submit(boolean isControl, Runnable open, CompletableFuture<?> failIfClosed) {
             quic.eventLoop().execute(() -> {
                 if (!quic.isActive()) {
                     failIfClosed.completeExceptionally(new IllegalStateException("the connection is closed"));
                     return;
                 }
-                waiting.addLast(open);
-                waitingCount = waiting.size();
+                (isControl ? control : data).addLast(open);
                 pump();
             });
         }
@@ -182,11 +195,17 @@ final class WireConnection {
                 quic.eventLoop().execute(this::pump);
                 return;
             }
-            while (!waiting.isEmpty() && quic.isActive() && quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) > 0) {
+            while (quic.isActive()) {
+                long allowed = quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL);
+                Runnable next = !control.isEmpty() && allowed > 0 ? control.pollFirst()
+                        : !data.isEmpty() && allowed > reserve ? data.pollFirst() : null;
+                if (next == null) {
+                    break;
+                }
                 opened++;
-                waiting.pollFirst().run();
+                next.run();
             }
-            waitingCount = waiting.size();
+            waitingCount = control.size() + data.size();
         }
 
         @Override
