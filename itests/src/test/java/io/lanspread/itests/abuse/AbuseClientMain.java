@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,7 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * allows, less one kept for pings), each asking for 32 chunks or a whole file, whose answers are never read;
  * a ping every {@code keepAliveSeconds} (10) keeps each connection from its idle timeout;</li>
  * <li>{@code halfsent}: connections opening {@code halfStreams} streams each that send half a request and no
- * FIN.</li>
+ * FIN (reported once each ended, or {@code halfSentSeconds}, 20, after they were opened).</li>
  * </ul>
  * It prints one line per event for the test ({@code SERVED}, {@code CONNECTED}, {@code NEVER}, {@code HONEST},
  * {@code SLOW}, {@code STUCK}, {@code LEFT}), with JSON where there are numbers. Once its finite work is done it
@@ -138,6 +140,7 @@ public final class AbuseClientMain {
             }
             if (never > 0 || halfsent > 0) {
                 waitFor(leave, deadline);
+                stuck.awaitEnded(intArg("halfSentSeconds", 20));
                 say("STUCK " + neverReaders.endedEarly().set("halfSent", stuck.summary()));
             }
             neverReaders.stop();
@@ -208,7 +211,7 @@ public final class AbuseClientMain {
     private static void waitFor(CompletableFuture<?> f, long deadlineNanos) throws InterruptedException {
         try {
             f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
             // reported by the caller from what finished
         }
     }

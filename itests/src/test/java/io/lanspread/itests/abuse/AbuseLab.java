@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,7 +174,7 @@ final class AbuseLab implements AutoCloseable {
             Files.createDirectories(logs);
             for (ClientProcess c : clients) {
                 if (Files.exists(c.log())) {
-                    Files.copy(c.log(), logs.resolve(c.name() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(c.log(), logs.resolve(c.name() + ".log"), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             FileTrees.delete(work);

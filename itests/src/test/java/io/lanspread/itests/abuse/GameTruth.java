@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +60,7 @@ record GameTruth(List<Game> games) {
      * The games of {@code gamesDir} whose id {@code include} accepts; without {@code hashed}, file and chunk
      * hashes are left empty (enough for clients that only ask and never check).
      */
-    static GameTruth of(Path gamesDir, java.util.function.Predicate<String> include, boolean hashed) throws IOException {
+    static GameTruth of(Path gamesDir, Predicate<String> include, boolean hashed) throws IOException {
         List<Game> games = new ArrayList<>();
         try (Stream<Path> list = Files.list(gamesDir)) {
             for (Path dir : list.sorted().toList()) {
@@ -103,7 +105,7 @@ record GameTruth(List<Game> games) {
 
     private static Entry unhashed(String rel, long size) {
         int chunks = (int) ((size + WireFrames.CHUNK_SIZE - 1) / WireFrames.CHUNK_SIZE);
-        return new Entry(rel, size, false, "", java.util.Collections.nCopies(chunks, ""));
+        return new Entry(rel, size, false, "", Collections.nCopies(chunks, ""));
     }
 
     private static Entry file(String rel, Path p) throws IOException {

@@ -1,6 +1,7 @@
 package io.lanspread.itests.abuse;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,7 +38,7 @@ final class HonestLoad {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicLong bodyBytes = new AtomicLong();
     private final Map<String, AtomicInteger> byType = new ConcurrentHashMap<>();
-    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
     HonestLoad(GameTruth truth, AnswerCheck check, List<String> games, int requests, int inFlight) {
         this.truth = truth;

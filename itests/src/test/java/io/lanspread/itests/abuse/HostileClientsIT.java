@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.lanspread.itests.lab.LabHost;
 import io.lanspread.itests.support.BigGame;
+import io.lanspread.itests.support.Deadlines;
 import io.lanspread.itests.support.LabPeer;
 import io.lanspread.itests.support.TreeDigest;
 
@@ -110,7 +111,7 @@ class HostileClientsIT {
                 }
                 long left = memory.millisNow();
                 // the 5 s after the attackers left, sampled every 200 ms: a poll window, not a wait for state
-                io.lanspread.itests.support.Deadlines.pause(5000);
+                Deadlines.pause(5000);
                 long rssAfterLeaving = memory.maxRssSince(left);
                 long rssAtEnd = memory.rssKib();
                 long directAfter = memory.directKib();

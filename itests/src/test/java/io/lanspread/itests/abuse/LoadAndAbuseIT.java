@@ -24,9 +24,11 @@ import io.lanspread.itests.support.LabPeer;
  * tested): {@code load.connections} (50) honest connections of {@code load.requests} (200) mixed requests
  * each, every answer checked against the files (listGames, getGame, getManifest with every chunk hash,
  * getChunks and getGameFileData by SHA-256, ping by peer id), plus per client host one slow reader (a 4 MiB
- * file through a 64 KiB window, read every 100 ms), one connection of 64 streams that are never read and
- * one of 8 streams that never finish their request. Asserts: every honest and slow answer correct, none
- * failed; the peer alive, without OutOfMemoryError, its peak RSS within {@code abuse.rss.mib} (768).
+ * file through a 64 KiB window, read every 100 ms), one connection of 64 streams that are never read (63 held,
+ * the 64th kept for a ping every 10 s that keeps the connection alive) and one of 8 streams that never finish
+ * their request. Asserts: every honest and slow answer correct, none
+ * failed; every half-sent stream refused with {@code BAD_REQUEST} (within 20 s); the peer alive, without
+ * OutOfMemoryError, its peak RSS within {@code abuse.rss.mib} (768).
  * Sizes: {@code load.connections}, {@code load.requests}, {@code load.hosts} (2 client hosts); per client host
  * {@code load.slow} (1), {@code load.never} (1) connections of {@code load.never.streams} (64), {@code
  * load.halfsent} (1).
@@ -135,6 +137,12 @@ class LoadAndAbuseIT {
                 for (var e : slow.entrySet()) {
                     soft.assertThat(e.getValue().path("ok").asInt()).as("slow readers of %s that got the file right: %s",
                             e.getKey(), e.getValue()).isEqualTo(e.getValue().path("count").asInt()).isPositive();
+                }
+                for (var e : stuck.entrySet()) {
+                    JsonNode half = e.getValue().path("halfSent");
+                    soft.assertThat(half.path("how").path("error BAD_REQUEST").asInt()).as("half-sent streams of %s refused"
+                            + " with BAD_REQUEST (documented: after request.timeout.seconds): %s", e.getKey(), half)
+                            .isEqualTo(half.path("streams").asInt());
                 }
                 soft.assertThat(exits).as("client exit codes (2: ran out of time)").containsOnly(0);
                 soft.assertThat(peer.process().isAlive()).as("the peer under test is alive").isTrue();

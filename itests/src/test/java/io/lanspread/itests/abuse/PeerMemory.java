@@ -53,10 +53,6 @@ final class PeerMemory implements AutoCloseable {
         }, 0, 200, TimeUnit.MILLISECONDS);
     }
 
-    long pid() {
-        return pid;
-    }
-
     long millisNow() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
@@ -91,12 +87,6 @@ final class PeerMemory implements AutoCloseable {
     long maxRssSince(long fromMillis) {
         synchronized (samples) {
             return samples.stream().filter(s -> s.millis() >= fromMillis).mapToLong(Sample::rssKib).max().orElse(-1);
-        }
-    }
-
-    List<Sample> samplesSince(long fromMillis) {
-        synchronized (samples) {
-            return samples.stream().filter(s -> s.millis() >= fromMillis).toList();
         }
     }
 

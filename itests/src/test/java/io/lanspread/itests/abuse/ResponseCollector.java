@@ -15,6 +15,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * Collects the response frames of one request stream into a {@link WireResponse}: the length-prefixed JSON
@@ -143,8 +144,32 @@ final class ResponseCollector extends ChannelInboundHandlerAdapter {
         kept = null;
     }
 
+    /**
+     * The peer's FIN. A stream whose own side is still open (a request never finished) is not closed by it, so
+     * the answer ends here, not only when the stream closes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownEvent) {
+            end(ctx);
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        end(ctx);
+        if (header.refCnt() > 0) {
+            header.release();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void end(ChannelHandlerContext ctx) {
+        if (result.isDone()) {
+            return;
+        }
         if (!ctx.channel().parent().isActive()) {
             fail("the connection closed");
         } else if (current != null) {
@@ -154,8 +179,6 @@ final class ResponseCollector extends ChannelInboundHandlerAdapter {
         } else {
             result.complete(new WireResponse(List.copyOf(parts), null, bodyBytes));
         }
-        header.release();
-        ctx.fireChannelInactive();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.lanspread.itests.abuse;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ final class SlowReaders {
     static CompletableFuture<ObjectNode> run(List<WireConnection> conns, AnswerCheck check, String gameId, String path) {
         long t0 = System.nanoTime();
         List<CompletableFuture<String>> all = new ArrayList<>();
-        List<Long> millis = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> millis = Collections.synchronizedList(new ArrayList<>());
         for (WireConnection c : conns) {
             all.add(c.request(WireFrames.getGameFileData(gameId, path), WireConnection.Reading.SLOW).thenApply(r -> {
                 millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

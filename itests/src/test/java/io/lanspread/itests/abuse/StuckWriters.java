@@ -1,6 +1,7 @@
 package io.lanspread.itests.abuse;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -10,14 +11,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Clients whose requests never arrive: streams that carry half a {@code getGame} frame and no FIN. The
- * peer is documented to refuse them ({@code BAD_REQUEST}) once its request timeout passes; this records
- * how each ended and after how long.
+ * peer is documented to refuse them ({@code BAD_REQUEST}) once its request timeout passes (10 s); this
+ * records how each ended and after how long.
  */
 final class StuckWriters {
 
     private final int streams;
     private final List<CompletableFuture<WireResponse>> answers = new ArrayList<>();
-    private final List<Long> endedMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> endedMillis = Collections.synchronizedList(new ArrayList<>());
     private long startedNanos;
 
     StuckWriters(int streams) {
@@ -28,10 +29,22 @@ final class StuckWriters {
         startedNanos = System.nanoTime();
         for (WireConnection c : conns) {
             for (int i = 0; i < streams; i++) {
-                CompletableFuture<WireResponse> a = c.halfSend(WireFrames.getGame("load"), 12);
+                // the game asked for does not matter: the request never arrives
+                CompletableFuture<WireResponse> a = c.halfSend(WireFrames.getGame("any"), 12);
                 a.thenRun(() -> endedMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)));
                 answers.add(a);
             }
+        }
+    }
+
+    /** Waits until every stream ended, or {@code seconds} passed since they were opened. */
+    void awaitEnded(int seconds) throws InterruptedException {
+        long deadline = startedNanos + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the summary tells which did not end
         }
     }
 

@@ -59,36 +59,20 @@ final class WireConnection {
         return quic.isActive();
     }
 
-    CompletableFuture<Void> closeFuture() {
-        CompletableFuture<Void> closed = new CompletableFuture<>();
-        quic.closeFuture().addListener(f -> closed.complete(null));
-        return closed;
-    }
-
     /**
      * Sends {@code request} on a new stream (its frame, then FIN) once the peer allows one; the future
      * completes when the stream ended. With {@link Reading#NEVER} it completes only if the peer ends it.
      */
     CompletableFuture<WireResponse> request(JsonNode request, Reading reading) {
-        return send(request, reading).answer();
-    }
-
-    /** A request sent: its stream once open, and its answer once the stream ended. */
-    record Sent(CompletableFuture<QuicStreamChannel> stream, CompletableFuture<WireResponse> answer) {
-    }
-
-    /** Like {@link #request}, also giving the stream (to read from it by hand). */
-    Sent send(JsonNode request, Reading reading) {
         ResponseCollector collector = new ResponseCollector(reading == Reading.SLOW ? SLOW_READ_PAUSE_MILLIS : 0);
         ByteBuffer frame = WireFrames.encode(request);
-        CompletableFuture<QuicStreamChannel> stream = open(request.path("type").asText().equals("ping"), collector,
-                reading == Reading.NORMAL, frame, true);
-        stream.whenComplete((s, e) -> {
-            if (e != null) {
-                collector.result().complete(new WireResponse(List.of(), "no stream: " + e, 0));
-            }
-        });
-        return new Sent(stream, collector.result());
+        open(request.path("type").asText().equals("ping"), collector, reading == Reading.NORMAL, frame, true)
+                .whenComplete((s, e) -> {
+                    if (e != null) {
+                        collector.result().complete(new WireResponse(List.of(), "no stream: " + e, 0));
+                    }
+                });
+        return collector.result();
     }
 
     /**
