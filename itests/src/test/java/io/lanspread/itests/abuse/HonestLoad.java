@@ -8,7 +8,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -71,10 +70,9 @@ final class HonestLoad {
         synchronized (random) {
             p = plan(random);
         }
-        return connection.request(p.request, WireConnection.Reading.NORMAL)
-                .orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS)
+        return connection.request(p.request, WireConnection.Reading.NORMAL, ANSWER_SECONDS)
                 .handle((r, e) -> {
-                    String wrong = e != null ? "no answer within " + ANSWER_SECONDS + " s" : p.check.apply(r);
+                    String wrong = e != null ? "failed: " + e : p.check.apply(r);
                     byType.computeIfAbsent(p.type, t -> new AtomicInteger()).incrementAndGet();
                     if (r != null) {
                         bodyBytes.addAndGet(r.bodyBytes());

@@ -148,6 +148,9 @@ class HostileClientsIT {
                                 TreeDigest.of(receiver.gamesDir().resolve(g), Set.of()))).as("%s byte-identical", g).isEmpty();
                     }
                 }
+                // Fails on main at 17a2331 (issue 8, item 1): the server-wide send budget (16 MiB) is first come,
+                // first served, the attackers' unread answers hold all of it, and the honest download got 0 bytes
+                // in 50 s. A per-connection share of the budget is the fix under way.
                 soft.assertThat(abused.mibPerSecond()).as("MiB/s under abuse (%s) against alone (%s)", abused, alone)
                         .isGreaterThanOrEqualTo(ratio * alone.mibPerSecond());
                 soft.assertThat(after.mibPerSecond()).as("MiB/s after the attackers left (%s) against alone (%s)", after, alone)

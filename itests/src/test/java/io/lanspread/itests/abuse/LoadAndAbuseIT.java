@@ -128,6 +128,10 @@ class LoadAndAbuseIT {
                         PeerMemory.mib(directUnderLoad), memory.maxDirectMemoryFlag(), never, slow, stuck,
                         (System.nanoTime() - t0) / 1e9);
 
+                // With never-reading clients these fail on main at 17a2331 (issue 8, item 1): their unread answers
+                // hold the whole server-wide send budget, honest chunk and file requests wait behind them, and
+                // their connections end at the 30 s idle timeout (207 of 10,000 answered). Without them
+                // (-Dload.never=0), 9,999 of 10,000: a getChunks whose answers all came but whose FIN did not.
                 SoftAssertions soft = new SoftAssertions();
                 for (var e : honest.entrySet()) {
                     soft.assertThat(e.getValue().path("failed").asInt()).as("honest answers of %s that were wrong or missing: %s",

@@ -46,8 +46,20 @@ final class ResponseCollector extends ChannelInboundHandlerAdapter {
         return result;
     }
 
+    private volatile boolean active;
+    private volatile boolean finSeen;
+    private volatile long bytesRead;
+
+    /** Ends the answer as missing after a timeout, saying how far it got (for the report). */
+    void timeOut(String what) {
+        result.complete(new WireResponse(List.copyOf(parts), what + " (stream " + (active ? "open" : "not open yet")
+                + ", " + bytesRead + " bytes and " + parts.size() + " frames read, FIN " + (finSeen ? "seen" : "not seen")
+                + ")", bodyBytes));
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        active = true;
         if (readPauseMillis > 0) {
             ctx.read();
         }
@@ -69,6 +81,7 @@ final class ResponseCollector extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        bytesRead += in.readableBytes();
         try {
             while (in.isReadable() && !result.isDone()) {
                 if (current != null) {
@@ -151,6 +164,7 @@ final class ResponseCollector extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
+            finSeen = true;
             end(ctx);
             ctx.close();
         }

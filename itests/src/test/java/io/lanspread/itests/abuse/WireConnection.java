@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -64,7 +65,16 @@ final class WireConnection {
      * completes when the stream ended. With {@link Reading#NEVER} it completes only if the peer ends it.
      */
     CompletableFuture<WireResponse> request(JsonNode request, Reading reading) {
+        return request(request, reading, 0);
+    }
+
+    /** Like {@link #request(JsonNode, Reading)}; after {@code timeoutSeconds} (0: none) the answer counts as missing. */
+    CompletableFuture<WireResponse> request(JsonNode request, Reading reading, int timeoutSeconds) {
         ResponseCollector collector = new ResponseCollector(reading == Reading.SLOW ? SLOW_READ_PAUSE_MILLIS : 0);
+        if (timeoutSeconds > 0) {
+            CompletableFuture.delayedExecutor(timeoutSeconds, TimeUnit.SECONDS)
+                    .execute(() -> collector.timeOut("no answer within " + timeoutSeconds + " s"));
+        }
         ByteBuffer frame = WireFrames.encode(request);
         open(request.path("type").asText().equals("ping"), collector, reading == Reading.NORMAL, frame, true)
                 .whenComplete((s, e) -> {
