@@ -267,6 +267,20 @@ class LanspreadPeerTest {
     }
 
     @Test
+    void nothingPollsThePeerListBetweenPingRounds() throws Exception {
+        start(60, 30);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        events.next(GameListUpdated.class, e -> true);
+        barrier();
+        int before = directory.listings.get();
+
+        Thread.sleep(2500); // the window observed (not a wait for state): a once-a-second check would show in it
+
+        assertThat(directory.listings.get() - before).as("peer list reads in 2.5 s with nothing to do").isZero();
+    }
+
+    @Test
     void silentPeerIsDroppedAfterTheTimeoutWhileALivePeerStays() throws Exception {
         start(1, 2);
         backend.listener.found(at(A));
