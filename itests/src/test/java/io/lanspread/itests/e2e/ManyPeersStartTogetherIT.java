@@ -42,7 +42,7 @@ class ManyPeersStartTogetherIT {
      * For all of them together. A peer that cannot come up exits by itself (the launcher gives up 60 s
      * after its bundles started); this only bounds a machine so loaded that starting ten JVMs takes minutes.
      */
-    private static final Duration READY_LIMIT = Duration.ofSeconds(240);
+    private static final Duration READY_LIMIT = Duration.ofSeconds(280);
     /** From the last ready line until every peer lists all the others. */
     private static final Duration LISTED_LIMIT = Duration.ofSeconds(60);
     /**
