@@ -31,7 +31,8 @@ import io.lanspread.itests.support.LabPeer;
  * 200), serve the API and list all nine others at their LAN addresses.
  *
  * <p>{@code -Dmany.peers.tries=N} repeats the whole start (fresh identities each time) N times; the default,
- * one, keeps the test at about two minutes here (a try took 127 s on average in a run of five on this loaded 2-core machine). Peer logs go to
+ * one, keeps the test at about two minutes (a try took 127 s on average in a run of five on this loaded
+ * 2-core machine). Every try runs; the test fails at the end naming each failed one. Peer logs go to
  * {@code target/lab-logs/ManyPeersStartTogetherIT/try-N/}, with thread dumps of peers that fell behind.
  */
 class ManyPeersStartTogetherIT {
