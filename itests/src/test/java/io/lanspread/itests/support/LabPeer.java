@@ -98,7 +98,9 @@ public final class LabPeer {
     private void watchForReady() {
         Thread watcher = new Thread(() -> {
             try {
-                String line = Lab.awaitLogLine(process, log, READY.pattern(), Duration.ofSeconds(180));
+                // generous: ten peers starting at once on a loaded 2-core machine took up to 205 s;
+                // each caller bounds its own wait with awaitReady(seconds)
+                String line = Lab.awaitLogLine(process, log, READY.pattern(), Duration.ofSeconds(300));
                 long at = System.nanoTime();
                 Matcher m = READY.matcher(line);
                 if (!m.find() || Integer.parseInt(m.group(3)) != HTTP_PORT) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -43,9 +44,9 @@ import io.lanspread.api.game.LibraryListener;
 import io.lanspread.api.game.LocalLibrary;
 
 /**
- * The local library: scans the game directory at activation, shortly after a watched change settles,
- * periodically (the fallback) and on {@link #rescan()}, and publishes each result as an immutable
- * snapshot. Readers never wait for a scan or for hashing. Each scan's observations go to the
+ * The local library: scans the game directory right after activation (on its scan thread, not the
+ * activating one), shortly after a watched change settles, periodically (the fallback) and on
+ * {@link #rescan()}, and publishes each result as an immutable snapshot. Readers never wait for a scan or for hashing. Each scan's observations go to the
  * {@link ListingGate}, which lists a game only once its tree has stayed the same for the serve quiet
  * period and its manifest, computed on the component's hash thread and cached in the state directory,
  * is complete. A change of the game directory through Config Admin takes effect in place (the service
@@ -102,6 +103,7 @@ public final class GameLibrary implements LocalLibrary {
 
     private final LibraryScanner scanner = new LibraryScanner();
     private final AtomicLong hashedBytes = new AtomicLong();
+    private final AtomicInteger fullScansQueued = new AtomicInteger();
     private final AtomicReference<LibrarySnapshot> snapshot;
     private final ListingGate gate; // guarded by itself
     private final GameHasher hasher; // hash thread only
@@ -137,7 +139,10 @@ public final class GameLibrary implements LocalLibrary {
         createDirectory(gamesDir);
         Path prunedDir = gamesDir;
         onHashThread(() -> hasher.cache().prune(prunedDir));
-        scan(Duration.ZERO, Set.of()); // a walk only: hashing happens on the hash thread
+        // the first walk runs on the scan thread: a large or slow games folder must not hold up activation
+        // (nor whoever waits for this service); the library is listed empty until then, as it is anyway
+        // until its games are hashed
+        scanSoon();
         schedule(config.rescan_interval_seconds());
         watch(config.watch_enabled());
     }
@@ -164,7 +169,7 @@ public final class GameLibrary implements LocalLibrary {
                 gate.moveTo(dir);
                 afterGateChange();
             }
-            scan(Duration.ZERO, Set.of());
+            scanSoon();
         }
         schedule(config.rescan_interval_seconds());
         watch(config.watch_enabled());
@@ -291,8 +296,11 @@ public final class GameLibrary implements LocalLibrary {
         return hashedBytes.get();
     }
 
-    /** True when no game waits for its quiet period or its hashes. */
+    /** True when no full scan is queued and no game waits for its quiet period or its hashes. */
     boolean settled() {
+        if (fullScansQueued.get() > 0) {
+            return false;
+        }
         synchronized (gate) {
             return gate.settled();
         }
@@ -495,6 +503,23 @@ public final class GameLibrary implements LocalLibrary {
     private Duration watchCacheAge() {
         Duration periodicAge = cacheAge;
         return periodicAge.compareTo(WATCH_CACHE_AGE) > 0 ? periodicAge : WATCH_CACHE_AGE;
+    }
+
+    /** A full walk on the scan thread, counted until it has reported to the gate (see {@link #settled()}). */
+    private void scanSoon() {
+        fullScansQueued.incrementAndGet();
+        try {
+            scheduler.execute(() -> {
+                try {
+                    guarded(() -> scan(Duration.ZERO, Set.of()));
+                } finally {
+                    fullScansQueued.decrementAndGet();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            fullScansQueued.decrementAndGet();
+            LOG.debug("scan not submitted: shutting down");
+        }
     }
 
     private void submitScan(Runnable scan) {

@@ -66,6 +66,8 @@ public final class LanspreadPeer implements PeerControl {
     private static final Logger LOG = LoggerFactory.getLogger(LanspreadPeer.class);
     /** How long a clean stop waits, in all, for the peers to take our goodbye. */
     private static final Duration GOODBYE_WAIT = Duration.ofSeconds(1);
+    /** The silence check never runs more often than this (a clock step must not make it spin). */
+    private static final long MIN_DROP_DELAY_MILLIS = 100;
 
     @ObjectClassDefinition(name = "lanspread peer", description = "Discovery, peer liveness and commands")
     public @interface Config {
@@ -92,6 +94,7 @@ public final class LanspreadPeer implements PeerControl {
     private final NoticeRelay.Target noticeTarget;
     private final DownloadEventRelay downloadEvents;
     private final Consumer<LanspreadEvent> downloadEventTarget = events::post;
+    private final Duration peerTimeout;
     private long advertisedRevision;
 
     @Activate
@@ -122,7 +125,8 @@ public final class LanspreadPeer implements PeerControl {
         this.announcer = new PeerAnnouncer(client, directory);
         this.advertisedRevision = library.revision();
         scheduler.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::dropSilent, 1, 1, TimeUnit.SECONDS);
+        this.peerTimeout = timeout;
+        scheduleDropSilent(timeout);
         this.notices = notices;
         this.noticeTarget = new NoticeRelay.Target(tracker, revision -> runOnScheduler(this::advertiseIfChanged));
         notices.attach(noticeTarget);
@@ -349,11 +353,27 @@ public final class LanspreadPeer implements PeerControl {
         }).thenCompose(f -> f);
     }
 
+    /**
+     * One timer, set for the moment the earliest peer would time out (a peer seen since moves that later),
+     * instead of a check every second: a silent peer is still dropped right at its timeout.
+     */
     private void dropSilent() {
+        Duration next = peerTimeout;
         try {
-            tracker.dropSilent();
+            next = tracker.dropSilent();
         } catch (RuntimeException e) {
             LOG.warn("Dropping silent peers failed", e);
+        } finally {
+            scheduleDropSilent(next);
+        }
+    }
+
+    private void scheduleDropSilent(Duration delay) {
+        long millis = Math.max(MIN_DROP_DELAY_MILLIS, delay.toMillis() + 1);
+        try {
+            scheduler.schedule(this::dropSilent, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Stopped; no more silence checks");
         }
     }
 

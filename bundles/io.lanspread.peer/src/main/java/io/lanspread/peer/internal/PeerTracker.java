@@ -164,16 +164,23 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     }
 
     /**
-     * Drops every peer not seen for longer than the timeout. Cheap, so it runs far more often than the
-     * pings: a peer is dropped within about a second of its timeout, not up to a ping interval later.
+     * Drops every peer not seen for longer than the timeout.
+     *
+     * @return how long until the next peer would time out if it stays silent (the timeout when none is
+     *         known): the caller's one timer runs then, instead of polling
      */
-    void dropSilent() {
-        Instant deadline = Instant.now().minus(timeout);
+    Duration dropSilent() {
+        Instant now = Instant.now();
+        Instant deadline = now.minus(timeout);
+        Instant earliest = null;
         for (PeerInfo peer : directory.peers()) {
             if (peer.lastSeen().isBefore(deadline)) {
                 removePeer(peer.peerId(), "silent for more than " + timeout.toSeconds() + " s");
+            } else if (earliest == null || peer.lastSeen().isBefore(earliest)) {
+                earliest = peer.lastSeen();
             }
         }
+        return earliest == null ? timeout : Duration.between(now, earliest.plus(timeout));
     }
 
     private void onReport(DiscoveredPeer report, boolean fromNotice) {

@@ -236,6 +236,8 @@ final class Fixtures {
         final List<LocalPeer> updates = new CopyOnWriteArrayList<>();
         volatile boolean closed;
         volatile long closedAt;
+        /** When set, start() waits for it first (a backend that takes long to start). */
+        volatile java.util.concurrent.CountDownLatch startGate;
 
         Backend(String name) {
             this.name = name;
@@ -248,6 +250,14 @@ final class Fixtures {
 
         @Override
         public DiscoverySession start(LocalPeer self, DiscoveryListener listener) {
+            java.util.concurrent.CountDownLatch gate = startGate;
+            if (gate != null) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             this.self = self;
             this.listener = listener;
             return new DiscoverySession() {

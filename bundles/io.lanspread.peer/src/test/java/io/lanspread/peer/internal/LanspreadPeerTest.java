@@ -83,9 +83,20 @@ class LanspreadPeerTest {
         peer = new LanspreadPeer(library, directory, network, server, identity, downloads, configAdmin.service(),
                 notices, downloadEvents, Fixtures.config(pingSeconds, timeoutSeconds));
         peer.addEventListener(events);
-        peer.bindDiscoveryBackend(backend);
+        bind(backend);
         peer.reportDownloads();
         return peer;
+    }
+
+    /** Binds a backend and waits for its session, which starts on the orchestrator's discovery thread. */
+    private void bind(Fixtures.Backend b) {
+        peer.bindDiscoveryBackend(b);
+        try {
+            await(b.name + " started", () -> b.listener != null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     private static Game game(String id, String version) {
@@ -166,7 +177,7 @@ class LanspreadPeerTest {
         network.add(A_ALIAS, alice);
         Fixtures.Backend second = new Fixtures.Backend("second");
         start(10, 30);
-        peer.bindDiscoveryBackend(second);
+        bind(second);
 
         backend.listener.found(at(A));
         discovered("peer-a");
@@ -183,10 +194,34 @@ class LanspreadPeerTest {
     }
 
     @Test
+    void aBackendThatTakesLongToStartHoldsUpNeitherTheBindNorTheOtherBackendsAndAnUnbindStillClosesIt()
+            throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Fixtures.Backend slow = new Fixtures.Backend("slow");
+        slow.startGate = release; // a third-party backend calling the network, say
+        start(10, 30);
+        long before = System.nanoTime();
+
+        peer.bindDiscoveryBackend(slow);
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - before)).as("the bind returns at once")
+                .isLessThan(java.time.Duration.ofSeconds(1));
+        assertThat(peer.status().peerId()).isEqualTo("self-id");
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        assertThat(slow.listener).as("still starting").isNull();
+        release.countDown();
+        await("the slow backend started", () -> slow.listener != null);
+        peer.unbindDiscoveryBackend(slow);
+        assertThat(slow.closed).isTrue();
+        assertThat(backend.closed).isFalse();
+    }
+
+    @Test
     void unbindingABackendClosesOnlyItsSession() throws Exception {
         Fixtures.Backend second = new Fixtures.Backend("second");
         start(10, 30);
-        peer.bindDiscoveryBackend(second);
+        bind(second);
 
         peer.unbindDiscoveryBackend(backend);
 
@@ -229,6 +264,20 @@ class LanspreadPeerTest {
         assertThat(Instant.now()).as("after the timeout").isAfterOrEqualTo(seen.plusSeconds(2))
                 .as("long before the next ping round").isBefore(seen.plusSeconds(10));
         assertThat(network.disconnected).contains(A);
+    }
+
+    @Test
+    void nothingPollsThePeerListBetweenPingRounds() throws Exception {
+        start(60, 30);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        events.next(GameListUpdated.class, e -> true);
+        barrier();
+        int before = directory.listings.get();
+
+        Thread.sleep(2500); // the window observed (not a wait for state): a once-a-second check would show in it
+
+        assertThat(directory.listings.get() - before).as("peer list reads in 2.5 s with nothing to do").isZero();
     }
 
     @Test
@@ -413,7 +462,7 @@ class LanspreadPeerTest {
     void localLibraryChangeIsToldToEveryKnownPeerAndEveryBackend() throws Exception {
         Fixtures.Backend second = new Fixtures.Backend("second");
         start(60, 120);
-        peer.bindDiscoveryBackend(second);
+        bind(second);
         backend.listener.found(at(A));
         discovered("peer-a");
         barrier();

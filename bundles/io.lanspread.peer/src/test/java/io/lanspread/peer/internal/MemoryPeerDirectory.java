@@ -20,6 +20,8 @@ import io.lanspread.api.peer.RemoteGame;
 final class MemoryPeerDirectory implements PeerDirectory {
 
     private final Map<String, PeerInfo> peers = new ConcurrentHashMap<>();
+    /** Calls of {@link #peers()}: what a periodic check would show up in. */
+    final java.util.concurrent.atomic.AtomicInteger listings = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public synchronized PeerInfo upsert(String peerId, String name, InetSocketAddress address) {
@@ -62,6 +64,7 @@ final class MemoryPeerDirectory implements PeerDirectory {
 
     @Override
     public List<PeerInfo> peers() {
+        listings.incrementAndGet();
         return peers.values().stream()
                 .sorted(Comparator.comparing(PeerInfo::name).thenComparing(PeerInfo::peerId)).toList();
     }

@@ -36,8 +36,13 @@ public final class MdnsDiscovery implements DiscoveryBackend {
                 + "interface that is up, supports multicast and is not a loopback")
         String[] interfaces() default {};
 
-        @AttributeDefinition(description = "How often to query the network again for peers")
+        @AttributeDefinition(description = "How often the peers mDNS knows are reported again, and the first "
+                + "interval between queries of the network for peers")
         long requery_interval_seconds() default 10;
+
+        @AttributeDefinition(description = "Queries of the network back off, doubling their interval up to this "
+                + "(RFC 6762 continuous querying); every query is answered by every peer")
+        long requery_max_interval_seconds() default 300;
 
         @AttributeDefinition(description = "How often to look for interfaces that came or went")
         long interface_check_seconds() default 5;
@@ -55,7 +60,7 @@ public final class MdnsDiscovery implements DiscoveryBackend {
     @Modified
     void modified(Config config) {
         settings = MdnsSettings.of(config.interfaces(), config.requery_interval_seconds(),
-                config.interface_check_seconds());
+                config.interface_check_seconds(), config.requery_max_interval_seconds());
     }
 
     @Deactivate

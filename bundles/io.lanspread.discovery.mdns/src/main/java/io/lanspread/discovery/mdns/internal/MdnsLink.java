@@ -143,13 +143,20 @@ final class MdnsLink {
     }
 
     /**
-     * Asks the link again: JmDNS sends its PTR query only three times after a listener is added, so a
-     * listener is re-added to send fresh ones; then every known service is reported or re-resolved.
-     * Blocks up to a second or so.
+     * Queries the network again: JmDNS sends its PTR query only three times after a listener is added, so
+     * a listener is re-added to send fresh ones (three queries, each answered by every peer).
      */
-    void requery() {
+    void query() {
         jmdns.removeServiceListener(SERVICE_TYPE, queryTrigger);
         jmdns.addServiceListener(SERVICE_TYPE, queryTrigger);
+    }
+
+    /**
+     * Reports every service JmDNS knows again, or resolves it when its records are incomplete: a peer the
+     * runtime dropped while its records stayed cached is found again. Sends nothing for a complete
+     * service. Blocks up to a second or so.
+     */
+    void relist() {
         for (ServiceInfo info : jmdns.list(SERVICE_TYPE, LIST_TIMEOUT_MS)) {
             if (info.hasData()) {
                 events.resolved(this, info);

@@ -118,7 +118,8 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
             LOG.info("mDNS advertising {} as {} (peer {})", MdnsLink.SERVICE_TYPE, instanceName, self.peerId());
             checkInterfaces();
             repeat(this::checkInterfaces, () -> settings.get().interfaceCheckInterval());
-            repeat(this::requery, () -> settings.get().requeryInterval());
+            repeat(this::relist, () -> settings.get().requeryInterval());
+            queryLater(settings.get().requeryInterval());
         });
     }
 
@@ -394,10 +395,27 @@ final class MdnsSession implements DiscoverySession, MdnsLink.Events {
         }
     }
 
-    private void requery() {
+    private void relist() {
         for (MdnsLink link : startedLinks()) {
-            runBlocking(link::requery);
+            runBlocking(link::relist);
         }
+    }
+
+    /**
+     * Queries the network after {@code interval}, then again at growing intervals. A link's browsing begins
+     * with three queries of its own and new peers announce themselves, so these only repair what both
+     * missed; every query costs every peer on the network an answer, so they back off (RFC 6762 5.2).
+     */
+    private void queryLater(Duration interval) {
+        schedule(() -> {
+            try {
+                for (MdnsLink link : startedLinks()) {
+                    runBlocking(link::query);
+                }
+            } finally {
+                queryLater(settings.get().nextQueryInterval(interval));
+            }
+        }, interval);
     }
 
     private void forgetPeersOf(Binding binding) {
