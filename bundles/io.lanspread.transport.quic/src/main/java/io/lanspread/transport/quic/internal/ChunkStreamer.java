@@ -97,7 +97,7 @@ final class ChunkStreamer {
     private void afterBudget(Request.GetChunks.Range range) {
         boolean stop;
         synchronized (this) {
-            stop = ended;
+            stop = ended || !stream.isActive(); // a stream closed while it waited reads nothing more
         }
         if (stop) {
             budget.release(range.length());

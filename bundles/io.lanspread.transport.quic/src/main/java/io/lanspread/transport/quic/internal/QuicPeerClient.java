@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
@@ -184,7 +185,7 @@ public final class QuicPeerClient implements PeerClient {
             if (connection != null) {
                 closing.add(connection.close());
             } else {
-                f.thenAccept(PeerConnection::close); // still connecting: the group's shutdown ends it
+                f.thenAccept(QuicPeerClient::closeLater); // still connecting: the group's shutdown ends it
             }
         }
         connections.clear();
@@ -704,7 +705,7 @@ public final class QuicPeerClient implements PeerClient {
     private void drop(InetSocketAddress peer) {
         CompletableFuture<PeerConnection> f = connections.remove(peer);
         if (f != null) {
-            f.thenAccept(PeerConnection::close);
+            f.thenAccept(QuicPeerClient::closeLater);
         }
     }
 
@@ -712,7 +713,20 @@ public final class QuicPeerClient implements PeerClient {
     private void drop(PeerConnection connection) {
         connections.computeIfPresent(connection.address(), (address, f) ->
                 f.isDone() && !f.isCompletedExceptionally() && f.join() == connection ? null : f);
-        connection.close();
+        closeLater(connection);
+    }
+
+    /**
+     * Closes a connection in a task of its own on its event loop. A close that runs inside the connect
+     * listener (a request that timed out while the handshake was still going on, say) made Netty's QUIC loop
+     * sending datagrams without end, and the peer then reached no one (seen with ten peers starting at once).
+     */
+    private static void closeLater(PeerConnection connection) {
+        try {
+            connection.quic().eventLoop().execute(connection::close);
+        } catch (RejectedExecutionException e) { // the loop is shutting down: it closes everything itself
+            connection.close();
+        }
     }
 
     /** The peer id pinned to {@code peer}, if any (for tests). */

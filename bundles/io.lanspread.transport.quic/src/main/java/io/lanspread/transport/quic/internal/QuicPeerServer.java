@@ -47,6 +47,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
 
 /**
  * Serves this peer's library over QUIC: one bidirectional stream per request (see docs/protocol.md), in
@@ -85,13 +86,14 @@ public final class QuicPeerServer implements PeerServer {
         int request_timeout_seconds() default 5;
 
         @AttributeDefinition(description = "File bytes held in memory for sending, across every stream and "
-                + "connection, in MiB; a stream waits when it is spent")
-        int send_budget_mib() default 16;
+                + "connection, in MiB (at most half of the JVM's direct memory is used); a stream waits when it "
+                + "is spent")
+        int send_budget_mib() default 256;
 
         @AttributeDefinition(description = "File bytes one connection may hold in memory for sending, in MiB, "
-                + "taken from send.budget.mib (at most half of it is used), so that clients which never read "
-                + "cannot spend the whole budget")
-        int connection_send_budget_mib() default 8;
+                + "taken from send.budget.mib, so that clients which never read cannot spend the whole budget: "
+                + "keep max.connections times this below send.budget.mib")
+        int connection_send_budget_mib() default 1;
 
         @AttributeDefinition(description = "Open connections allowed from one remote IP address; a new one "
                 + "beyond it is closed after its handshake with a sentence saying why")
@@ -139,10 +141,10 @@ public final class QuicPeerServer implements PeerServer {
                 Threads.named("lanspread-quic-server-io"));
         ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
         long requestTimeoutMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.request_timeout_seconds()));
-        long budgetBytes = Math.max(1, config.send_budget_mib()) * 1024L * 1024;
-        budget = new ReadBudget(budgetBytes, blocking);
-        long connectionBudgetBytes = Math.min(Math.max(1, config.connection_send_budget_mib()) * 1024L * 1024,
-                budgetBytes / 2);
+        SendBudgetSizes sizes = SendBudgetSizes.of(config.send_budget_mib(), config.connection_send_budget_mib(),
+                PlatformDependent.maxDirectMemory());
+        budget = new ReadBudget(sizes.totalBytes(), blocking);
+        long connectionBudgetBytes = sizes.perConnectionBytes();
         limits = new ConnectionLimits(config.max_connections_per_address(), config.max_connections());
         try {
             RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
