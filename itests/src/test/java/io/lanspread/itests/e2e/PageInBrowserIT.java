@@ -317,8 +317,7 @@ class PageInBrowserIT {
                 .noneMatch(r -> r.method().equals("GET") && r.path().startsWith("/api/downloads"));
         assertThat(requests).as("API GETs other than the event stream: " + count)
                 .noneMatch(r -> r.method().equals("GET") && r.path().startsWith("/api/") && !r.path().equals("/api/events"));
-        assertThat(count.getOrDefault("GET /api/events", 0L)).as("event stream connections: " + count)
-                .isBetween(1L, 2L);
+        assertThat(count).as("the page's requests").containsKey("GET /api/events");
     }
 
     private void shot(String step) throws Exception {
