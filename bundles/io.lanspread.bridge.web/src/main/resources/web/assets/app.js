@@ -240,6 +240,7 @@ function gameRow(g) {
   const version = cell(g.version);
   const size = cell(Format.bytes(g.size), "num");
   const peers = cell(String(g.peers.length), "num");
+  peers.dataset.unit = g.peers.length === 1 ? "peer" : "peers"; // shown on a phone, where there is no header
   peers.title = g.peers.map((id) => (state.peers.get(id) || { name: id }).name).join(", ");
   const action = cell();
   const running = activeDownloadFor(g.id);
@@ -311,6 +312,7 @@ function fillDownload(li, d) {
 
 function describe(d, pct) {
   const sizes = Format.bytes(d.downloadedBytes) + " of " + Format.bytes(d.totalBytes);
+  if (d.state === "RUNNING" && !d.totalBytes) return "starting…"; // the sources have not told the size yet
   if (d.state === "RUNNING") {
     const left = d.bytesPerSecond > 0 ? (d.totalBytes - d.downloadedBytes) / d.bytesPerSecond : null;
     return [Math.floor(pct) + " %", sizes, Format.speed(d.bytesPerSecond),
