@@ -7,10 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -202,23 +207,36 @@ class EventStreamIT {
     private record Event(String id, String type, JsonNode data) {
     }
 
-    /** A minimal SSE client: one reader thread parsing messages into a queue. */
+    /**
+     * A minimal SSE client: one reader thread parsing messages into a queue. It uses {@link HttpClient}, whose
+     * body stream ends the request at once when closed (an {@code HttpURLConnection} would first try to drain
+     * a stream that never ends).
+     */
     private static final class SseClient implements AutoCloseable {
+        private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+
         final String contentType;
-        private final HttpURLConnection connection;
         private final InputStream in;
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         private final Thread reader;
 
         SseClient(int port, String lastEventId) throws IOException {
-            connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/api/events").openConnection();
-            connection.setRequestProperty("Accept", "text/event-stream");
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
+                    .header("Accept", "text/event-stream");
             if (lastEventId != null) {
-                connection.setRequestProperty("Last-Event-ID", lastEventId);
+                request.header("Last-Event-ID", lastEventId);
             }
-            connection.setReadTimeout(DEADLINE_SECONDS * 1000);
-            in = connection.getInputStream();
-            contentType = connection.getContentType();
+            HttpResponse<InputStream> response;
+            try {
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting", e);
+            }
+            assertThat(response.statusCode()).isEqualTo(200);
+            in = response.body();
+            contentType = response.headers().firstValue("Content-Type").orElse("");
             reader = new Thread(this::read, "sse-client");
             reader.setDaemon(true);
             reader.start();
@@ -264,7 +282,11 @@ class EventStreamIT {
 
         @Override
         public void close() {
-            connection.disconnect();
+            try {
+                in.close();
+            } catch (IOException e) {
+                // already closed
+            }
             reader.interrupt();
         }
     }
