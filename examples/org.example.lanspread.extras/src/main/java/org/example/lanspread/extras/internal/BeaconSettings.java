@@ -15,7 +15,7 @@ record BeaconSettings(int port, long intervalMillis, List<InetAddress> targets, 
 
     BeaconSettings {
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+            throw new IllegalArgumentException("The beacon port must be between 1 and 65535, not " + port + ".");
         }
         intervalMillis = Math.max(100, intervalMillis);
         targets = List.copyOf(targets);

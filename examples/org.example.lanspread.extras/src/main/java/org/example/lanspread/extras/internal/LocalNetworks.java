@@ -52,7 +52,7 @@ final class LocalNetworks {
                 }
             }
         } catch (SocketException | RuntimeException e) {
-            // no networks known: every source counts as near, which is how the built-in planners see them
+            // no networks known: every source is equally far, so none is preferred (as with the built-in planners)
             return new LocalNetworks(List.of());
         }
         return new LocalNetworks(found);
@@ -73,10 +73,5 @@ final class LocalNetworks {
             }
         }
         return false;
-    }
-
-    /** Whether any network is known; without any, nothing can be told apart. */
-    boolean known() {
-        return !networks.isEmpty();
     }
 }
