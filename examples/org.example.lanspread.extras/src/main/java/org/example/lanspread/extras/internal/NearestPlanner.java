@@ -1,7 +1,12 @@
 package org.example.lanspread.extras.internal;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -50,12 +55,31 @@ public final class NearestPlanner implements DownloadPlanner {
         }
     }
 
+    /** How often this host's networks are listed again (an interface may come up or change its address). */
+    static final long NETWORKS_REFRESH_SECONDS = 10;
+
     private final PlanTally tally = new PlanTally(NAME);
+    private final ScheduledExecutorService networkWatch;
     private volatile Settings settings;
+    /** Listed on this component's own thread: sessions run on the downloads' executors, which must not do I/O. */
+    private volatile LocalNetworks networks;
 
     @Activate
     public NearestPlanner(Config config) {
         settings = Settings.of(config);
+        networks = LocalNetworks.ofThisHost();
+        networkWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lanspread-nearest-networks");
+            t.setDaemon(true);
+            return t;
+        });
+        networkWatch.scheduleWithFixedDelay(() -> networks = LocalNetworks.ofThisHost(), NETWORKS_REFRESH_SECONDS,
+                NETWORKS_REFRESH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        networkWatch.shutdownNow();
     }
 
     @Modified
@@ -71,6 +95,6 @@ public final class NearestPlanner implements DownloadPlanner {
     @Override
     public PlannerSession open(PlanningContext context) {
         tally.opened(context.downloadId());
-        return new NearestSession(context, settings, LocalNetworks::ofThisHost, System::nanoTime, tally);
+        return new NearestSession(context, settings, () -> networks, System::nanoTime, tally);
     }
 }

@@ -241,7 +241,7 @@ final class NearestSession implements PlannerSession {
 
     @Override
     public void sourcesChanged() {
-        networks = networksOfThisHost.get(); // a new source may be on a network that came up since
+        networks = networksOfThisHost.get(); // the networks as last listed: one may have come up since
         asked.values().removeIf(a -> context.source(a.peerId()).isEmpty());
         copies.values().removeIf(a -> context.source(a.peerId()).isEmpty());
         chunkMillis.keySet().removeIf(peerId -> context.source(peerId).isEmpty());
