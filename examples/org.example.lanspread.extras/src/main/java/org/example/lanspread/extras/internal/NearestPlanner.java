@@ -48,7 +48,7 @@ public final class NearestPlanner implements DownloadPlanner {
         long endgame_late_millis() default 400;
     }
 
-    /** The configuration as plain values (sessions read them; a change applies to sessions opened afterwards). */
+    /** The configuration as plain values; running sessions read the current ones, so a change applies at once. */
     record Settings(int farInFlight, long lateMillis) {
         static Settings of(Config config) {
             return new Settings(Math.max(0, config.far_in_flight()), Math.max(1, config.endgame_late_millis()));
@@ -95,6 +95,6 @@ public final class NearestPlanner implements DownloadPlanner {
     @Override
     public PlannerSession open(PlanningContext context) {
         tally.opened(context.downloadId());
-        return new NearestSession(context, settings, () -> networks, System::nanoTime, tally);
+        return new NearestSession(context, () -> settings, () -> networks, System::nanoTime, tally);
     }
 }

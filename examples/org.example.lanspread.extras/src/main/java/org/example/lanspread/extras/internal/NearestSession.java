@@ -18,7 +18,7 @@ import io.lanspread.api.download.SourceView;
 /**
  * The {@code nearest} planner's state for one download. Sources on this host's own subnet are near, all others
  * far. A near source takes the next open chunks it holds, in file order, up to its room. A far source gets a chunk
- * only when no near source with room holds it, except for a trickle of {@link NearestPlanner.Settings#farInFlight()}
+ * only when no near source with room holds it, except for a trickle of {@code far.in.flight}
  * chunks that keeps it measured and warm; so a far source carries load only while the near ones are full or lack
  * the data. Endgame: a source that finds nothing open asks for chunks whose only request is late at its holder
  * (older than {@code endgame.late.millis} and than three of the holder's usual chunk times), oldest first, near
@@ -31,7 +31,7 @@ final class NearestSession implements PlannerSession {
     }
 
     private final PlanningContext context;
-    private final NearestPlanner.Settings settings;
+    private final Supplier<NearestPlanner.Settings> settings;
     private final Supplier<LocalNetworks> networksOfThisHost;
     private final LongSupplier nanoClock;
     private final PlanTally tally;
@@ -49,7 +49,7 @@ final class NearestSession implements PlannerSession {
     /** No chunk before it is still to be done. */
     private int firstNotDone;
 
-    NearestSession(PlanningContext context, NearestPlanner.Settings settings, Supplier<LocalNetworks> networks,
+    NearestSession(PlanningContext context, Supplier<NearestPlanner.Settings> settings, Supplier<LocalNetworks> networks,
             LongSupplier nanoClock, PlanTally tally) {
         this.context = context;
         this.settings = settings;
@@ -66,7 +66,7 @@ final class NearestSession implements PlannerSession {
             return List.of();
         }
         List<SourceView> nearerWithRoom = nearerWithRoom(source);
-        int trickle = Math.max(0, settings.farInFlight() - source.inFlight());
+        int trickle = Math.max(0, settings.get().farInFlight() - source.inFlight());
         List<Integer> chunks = open(source, want, nearerWithRoom, trickle);
         boolean endgame = false;
         if (chunks.isEmpty() && !anyOpenHeldBy(source)) {
@@ -148,7 +148,7 @@ final class NearestSession implements PlannerSession {
     /** How old a chunk's request must be to count as late: the configured floor, or three usual chunk times. */
     private long lateAfterMillis(Ask first) {
         double usual = first == null ? 0 : chunkMillis.getOrDefault(first.peerId(), 0.0);
-        return Math.max(settings.lateMillis(), (long) (3 * usual));
+        return Math.max(settings.get().lateMillis(), (long) (3 * usual));
     }
 
     private List<SourceView> nearerWithRoom(SourceView source) {

@@ -26,7 +26,7 @@ class NearestSessionTest {
 
     private NearestSession session(FakeDownload download, int farInFlight, long lateMillis) {
         tally.opened(download.downloadId());
-        return new NearestSession(download, new NearestPlanner.Settings(farInFlight, lateMillis), () -> HOME,
+        return new NearestSession(download, () -> new NearestPlanner.Settings(farInFlight, lateMillis), () -> HOME,
                 clock::get, tally);
     }
 
