@@ -201,7 +201,8 @@ class ExtensionBundleLabIT {
                 () -> loner.listedPeerIds().contains(receiver.peerId())
                         && receiver.listedPeerIds().contains(loner.peerId()),
                 () -> "B: " + loner.get("/api/peers") + " R: " + receiver.get("/api/peers"));
-        System.out.printf("extension: R and B listed each other %d ms after the beacon bundle was installed on B%n", ms);
+        System.out.printf("extension: R and B listed each other %d ms after the beacon bundle was installed on B%n",
+                ms);
         // each heard the other's beacon
         lonerShell.awaitLog(bMark, "beacon: found peer " + receiver.peerId() + " at /?" + Pattern.quote(
                 receiver.host().address() + ":" + LabPeer.QUIC_PORT), 30);

@@ -49,8 +49,8 @@ final class NearestSession implements PlannerSession {
     /** No chunk before it is still to be done. */
     private int firstNotDone;
 
-    NearestSession(PlanningContext context, Supplier<NearestPlanner.Settings> settings, Supplier<LocalNetworks> networks,
-            LongSupplier nanoClock, PlanTally tally) {
+    NearestSession(PlanningContext context, Supplier<NearestPlanner.Settings> settings,
+            Supplier<LocalNetworks> networks, LongSupplier nanoClock, PlanTally tally) {
         this.context = context;
         this.settings = settings;
         this.networksOfThisHost = networks;
