@@ -81,8 +81,9 @@ record Beacon(String peerId, int quicPort, long libraryRevision, int protocolVer
     }
 
     static boolean validPeerId(String id) {
-        return id != null && !id.isEmpty() && id.length() <= MAX_VALUE && id.chars().allMatch(c -> (c >= '0' && c <= '9')
-                || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_');
+        return id != null && !id.isEmpty() && id.length() <= MAX_VALUE
+                && id.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                        || c == '-' || c == '_');
     }
 
     /** A decimal of at most {@code digits} digits, or -1. */
