@@ -19,8 +19,8 @@ import io.lanspread.api.download.PlanningContext;
 
 /**
  * The {@code nearest} download planner: chunks go to the sources on this host's own subnet first; a source beyond
- * it (reached through a router: another VLAN, the Wi-Fi behind an access point that routes) carries load only while
- * the near ones are full or lack the data. At a LAN party with several networks this keeps the transfer off the
+ * it (reached through a router: another VLAN, the Wi-Fi behind an access point that routes) serves what the near
+ * ones lack, and otherwise only a small share. At a LAN party with several networks this keeps the transfer off the
  * router. Ranked 100, above the built-in planners (adaptive 10, even 0): installing the bundle makes it plan every
  * download from its next request on, unless {@code planner.target} of {@code io.lanspread.download} pins another.
  * See {@link NearestSession} for the rules.
@@ -38,9 +38,10 @@ public final class NearestPlanner implements DownloadPlanner {
     @ObjectClassDefinition(name = "lanspread nearest planner",
             description = "Download planner that prefers sources on this host's own subnet.")
     public @interface Config {
-        @AttributeDefinition(name = "Far chunks in flight", min = "0", description = "Chunks a source beyond this "
-                + "host's subnet keeps in flight while a source on the subnet has room for them (keeps it measured).")
-        int far_in_flight() default 2;
+        @AttributeDefinition(name = "Far share (%)", min = "0", max = "100", description = "A source beyond this "
+                + "host's subnet gets chunks that a source on the subnet also holds only while it delivers less than "
+                + "this percentage of what the sources on the subnet deliver together (0: only what they lack).")
+        int far_share_percent() default 25;
 
         @AttributeDefinition(name = "Endgame lateness (ms)", min = "1", description = "Near the end, a chunk whose "
                 + "only request is older than this (and than three of its source's usual chunk times) is asked of an "
@@ -49,9 +50,10 @@ public final class NearestPlanner implements DownloadPlanner {
     }
 
     /** The configuration as plain values; running sessions read the current ones, so a change applies at once. */
-    record Settings(int farInFlight, long lateMillis) {
+    record Settings(int farSharePercent, long lateMillis) {
         static Settings of(Config config) {
-            return new Settings(Math.max(0, config.far_in_flight()), Math.max(1, config.endgame_late_millis()));
+            return new Settings(Math.max(0, Math.min(100, config.far_share_percent())),
+                    Math.max(1, config.endgame_late_millis()));
         }
     }
 

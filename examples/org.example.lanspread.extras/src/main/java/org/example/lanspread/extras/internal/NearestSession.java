@@ -17,10 +17,10 @@ import io.lanspread.api.download.SourceView;
 
 /**
  * The {@code nearest} planner's state for one download. Sources on this host's own subnet are near, all others
- * far. A near source takes the next open chunks it holds, in file order, up to its room. A far source gets a chunk
- * only when no near source with room holds it, except for a trickle of {@code far.in.flight}
- * chunks that keeps it measured and warm; so a far source carries load only while the near ones are full or lack
- * the data. Endgame: a source that finds nothing open asks for chunks whose only request is late at its holder
+ * far. A near source takes the next open chunks it holds, in file order, up to its room. A far source takes the
+ * chunks no near source holds, and of the others only enough to deliver {@code far.share.percent} (25) of what the
+ * near sources deliver together; so the bulk of a download crosses no router when the near sources have the data,
+ * and a far source still helps, and stays measured. Endgame: a source that finds nothing open asks for chunks whose only request is late at its holder
  * (older than {@code endgame.late.millis} and than three of the holder's usual chunk times), oldest first, near
  * sources before far ones. Runs on the download's serial executor only, as the SPI promises, so nothing is locked.
  */
@@ -65,12 +65,11 @@ final class NearestSession implements PlannerSession {
         if (want <= 0) {
             return List.of();
         }
-        List<SourceView> nearerWithRoom = nearerWithRoom(source);
-        int trickle = Math.max(0, settings.get().farInFlight() - source.inFlight());
-        List<Integer> chunks = open(source, want, nearerWithRoom, trickle);
+        List<SourceView> near = isNear(source) ? List.of() : nearSources();
+        List<Integer> chunks = open(source, want, near, contestedAllowance(source, near, want));
         boolean endgame = false;
         if (chunks.isEmpty() && !anyOpenHeldBy(source)) {
-            chunks = endgame(source, want, nearerWithRoom);
+            chunks = endgame(source, want, withRoom(near));
             endgame = !chunks.isEmpty();
         }
         long now = nanoClock.getAsLong();
@@ -87,25 +86,46 @@ final class NearestSession implements PlannerSession {
         return requests;
     }
 
-    /** Up to {@code want} open chunks it holds, in file order, leaving those a nearer source with room holds. */
-    private List<Integer> open(SourceView source, int want, List<SourceView> nearerWithRoom, int trickle) {
+    /**
+     * How many chunks that a near source holds too a far source may take now: as many as it has room for while it
+     * delivers less than {@code far.share.percent} of what the near sources deliver together; one in flight while
+     * nothing is measured yet (so its speed gets known); none otherwise. Pacing by rate, not by chunks in flight:
+     * on a LAN one or two chunks in flight already fill a link.
+     */
+    private int contestedAllowance(SourceView source, List<SourceView> near, int want) {
+        if (near.isEmpty()) {
+            return want;
+        }
+        int percent = settings.get().farSharePercent();
+        long nearRate = 0;
+        for (SourceView s : near) {
+            nearRate += s.bytesPerSecond();
+        }
+        if (nearRate == 0) {
+            return percent > 0 ? Math.max(0, 1 - source.inFlight()) : 0;
+        }
+        return source.bytesPerSecond() * 100 < nearRate * percent ? want : 0;
+    }
+
+    /** Up to {@code want} open chunks it holds, in file order; at most {@code contested} of them held by a near source. */
+    private List<Integer> open(SourceView source, int want, List<SourceView> near, int contested) {
         int count = context.chunkCount();
         while (firstOpen < count && !isOpen(firstOpen)) {
             firstOpen++;
         }
-        if (trickle == 0 && nearerWithRoom.stream().anyMatch(SourceView::complete)) {
-            return List.of(); // a nearer source with room holds every chunk: it takes them
+        if (contested == 0 && near.stream().anyMatch(SourceView::complete)) {
+            return List.of(); // a near source holds every chunk: it takes them
         }
         List<Integer> taken = new ArrayList<>(want);
         for (int i = firstOpen; i < count && taken.size() < want; i++) {
             if (!isOpen(i) || !source.has(i)) {
                 continue;
             }
-            if (heldByAny(nearerWithRoom, i)) {
-                if (trickle == 0) {
+            if (heldByAny(near, i)) {
+                if (contested == 0) {
                     continue;
                 }
-                trickle--;
+                contested--;
             }
             taken.add(i);
         }
@@ -114,9 +134,9 @@ final class NearestSession implements PlannerSession {
 
     /**
      * Chunks in flight once, at another source, that are late there: oldest first. A far source leaves those a
-     * nearer source with room could copy.
+     * near source with room could copy.
      */
-    private List<Integer> endgame(SourceView source, int want, List<SourceView> nearerWithRoom) {
+    private List<Integer> endgame(SourceView source, int want, List<SourceView> nearWithRoom) {
         long now = nanoClock.getAsLong();
         int count = context.chunkCount();
         while (firstNotDone < count && context.isDone(firstNotDone)) {
@@ -133,7 +153,7 @@ final class NearestSession implements PlannerSession {
             }
             long since = first != null ? first.nanos() : inheritedSince.computeIfAbsent(i, k -> now);
             long age = (now - since) / 1_000_000L;
-            if (age > lateAfterMillis(first) && !heldByAny(nearerWithRoom, i)) {
+            if (age > lateAfterMillis(first) && !heldByAny(nearWithRoom, i)) {
                 late.add(new long[] {i, age});
             }
         }
@@ -151,17 +171,19 @@ final class NearestSession implements PlannerSession {
         return Math.max(settings.get().lateMillis(), (long) (3 * usual));
     }
 
-    private List<SourceView> nearerWithRoom(SourceView source) {
-        if (isNear(source)) {
-            return List.of();
-        }
-        List<SourceView> nearer = new ArrayList<>();
-        for (SourceView other : context.sources()) {
-            if (!other.peerId().equals(source.peerId()) && isNear(other) && other.inFlight() < other.capacity()) {
-                nearer.add(other);
+    /** The sources on this host's subnet that may be asked now. */
+    private List<SourceView> nearSources() {
+        List<SourceView> near = new ArrayList<>();
+        for (SourceView s : context.sources()) {
+            if (isNear(s)) {
+                near.add(s);
             }
         }
-        return nearer;
+        return near;
+    }
+
+    private static List<SourceView> withRoom(List<SourceView> sources) {
+        return sources.stream().filter(s -> s.inFlight() < s.capacity()).toList();
     }
 
     boolean isNear(SourceView source) {

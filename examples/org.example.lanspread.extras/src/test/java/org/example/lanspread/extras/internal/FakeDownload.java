@@ -139,6 +139,8 @@ final class FakeDownload implements PlanningContext {
         final int capacity;
         final IntPredicate has;
         final Set<Integer> inFlightChunks = new HashSet<>();
+        /** What bytesPerSecond() answers; the tests set it. */
+        long rate;
 
         FakeSource(String peerId, InetSocketAddress address, int capacity, IntPredicate has) {
             this.peerId = peerId;
@@ -179,7 +181,7 @@ final class FakeDownload implements PlanningContext {
 
         @Override
         public long bytesPerSecond() {
-            return 0;
+            return rate;
         }
 
         @Override

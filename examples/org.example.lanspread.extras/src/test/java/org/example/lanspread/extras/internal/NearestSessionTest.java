@@ -3,8 +3,10 @@ package org.example.lanspread.extras.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
@@ -24,9 +26,9 @@ class NearestSessionTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final PlanTally tally = new PlanTally("nearest");
 
-    private NearestSession session(FakeDownload download, int farInFlight, long lateMillis) {
+    private NearestSession session(FakeDownload download, int farSharePercent, long lateMillis) {
         tally.opened(download.downloadId());
-        return new NearestSession(download, () -> new NearestPlanner.Settings(farInFlight, lateMillis), () -> HOME,
+        return new NearestSession(download, () -> new NearestPlanner.Settings(farSharePercent, lateMillis), () -> HOME,
                 clock::get, tally);
     }
 
@@ -38,7 +40,7 @@ class NearestSessionTest {
     void aNearSourceTakesTheNextOpenChunksInFileOrderGroupedPerFile() {
         FakeDownload d = new FakeDownload(8);
         FakeDownload.FakeSource near = d.source("near", "192.168.1.20", 6, ALL);
-        NearestSession s = session(d, 2, 400);
+        NearestSession s = session(d, 25, 400);
 
         List<PlannedRequest> requests = s.next(near, 6);
         assertThat(requests).containsExactly(new PlannedRequest("near", List.of(0, 1, 2, 3)),
@@ -48,30 +50,35 @@ class NearestSessionTest {
     }
 
     @Test
-    void aFarSourceGetsOnlyATrickleWhileANearSourceWithRoomHoldsTheChunks() {
+    void aFarSourceTakesChunksANearSourceHoldsOnlyWhileItDeliversLessThanItsShare() {
         FakeDownload d = new FakeDownload(40);
         FakeDownload.FakeSource near = d.source("near", "192.168.1.20", 8, ALL);
         FakeDownload.FakeSource far = d.source("far", "10.0.0.5", 8, ALL);
-        NearestSession s = session(d, 2, 400);
-
-        assertThat(d.plan(s, far)).as("the trickle that keeps the far link measured").containsExactly(0, 1);
-        assertThat(d.plan(s, far)).as("nothing more while the near source has room").isEmpty();
-        assertThat(d.plan(s, near)).containsExactly(2, 3, 4, 5, 6, 7, 8, 9);
-        // the near source is full now: the far one may carry load
-        d.deliver(s, 0, far);
-        assertThat(d.plan(s, far)).containsExactly(10, 11, 12, 13, 14, 15, 16);
+        NearestSession s = session(d, 25, 400);
         assertThat(s.isNear(near)).isTrue();
         assertThat(s.isNear(far)).isFalse();
+
+        assertThat(d.plan(s, far)).as("nothing measured yet: one chunk, to learn its speed").containsExactly(0);
+        assertThat(d.plan(s, far)).as("and no more until something is measured").isEmpty();
+        assertThat(d.plan(s, near)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+
+        near.rate = 10_000_000;
+        far.rate = 2_000_000; // 20 %: below its 25 % share
+        assertThat(d.plan(s, far)).containsExactly(9, 10, 11, 12, 13, 14, 15);
+        far.rate = 3_000_000; // 30 %: it has its share
+        d.deliver(s, 9, far);
+        assertThat(d.plan(s, far)).isEmpty();
+        assertThat(tally.of("download-1").chunks).isEqualTo(16);
     }
 
     @Test
-    void aFarSourceServesWhatNoNearSourceHolds() {
+    void withAShareOfZeroAFarSourceServesOnlyWhatNoNearSourceHolds() {
         FakeDownload d = new FakeDownload(20); // a.bin: chunks 0-9, b.bin: 10-19
         d.source("near", "192.168.1.20", 8, i -> i >= 0 && i < 10);
         FakeDownload.FakeSource far = d.source("far", "10.0.0.5", 8, ALL);
         NearestSession s = session(d, 0, 400);
-
         assertThat(d.plan(s, far)).containsExactly(10, 11, 12, 13, 14, 15, 16, 17);
+        assertThat(d.plan(s, far)).as("what is left is held by the near source").isEmpty();
     }
 
     @Test
@@ -90,7 +97,7 @@ class NearestSessionTest {
         FakeDownload d = new FakeDownload(6);
         FakeDownload.FakeSource slow = d.source("slow", "192.168.1.20", 4, ALL);
         FakeDownload.FakeSource fast = d.source("fast", "192.168.1.21", 4, ALL);
-        NearestSession s = session(d, 2, 400);
+        NearestSession s = session(d, 25, 400);
 
         assertThat(d.plan(s, slow)).containsExactly(0, 1, 2, 3);
         advanceMillis(100);
@@ -112,7 +119,7 @@ class NearestSessionTest {
         FakeDownload d = new FakeDownload(6);
         FakeDownload.FakeSource a = d.source("a", "192.168.1.20", 4, ALL);
         FakeDownload.FakeSource b = d.source("b", "192.168.1.21", 4, ALL);
-        NearestSession s = session(d, 2, 400);
+        NearestSession s = session(d, 25, 400);
 
         assertThat(d.plan(s, a)).containsExactly(0, 1, 2, 3);
         advanceMillis(1000);
@@ -135,7 +142,7 @@ class NearestSessionTest {
             a.inFlightChunks.add(i);
             d.inFlight.computeIfAbsent(i, k -> new java.util.HashSet<>()).add("a");
         }
-        NearestSession s = session(d, 2, 400);
+        NearestSession s = session(d, 25, 400);
 
         assertThat(d.plan(s, b)).as("first seen now").isEmpty();
         advanceMillis(401);
@@ -146,7 +153,7 @@ class NearestSessionTest {
     void aFailedChunkIsPlannedAgainAndNothingDoneOrNotHeldEverIs() {
         FakeDownload d = new FakeDownload(10);
         FakeDownload.FakeSource a = d.source("a", "192.168.1.20", 3, i -> i % 2 == 0);
-        NearestSession s = session(d, 2, 400);
+        NearestSession s = session(d, 25, 400);
         d.done.set(0);
 
         assertThat(d.plan(s, a)).containsExactly(2, 4, 6);
@@ -161,7 +168,7 @@ class NearestSessionTest {
         FakeDownload d = new FakeDownload(4);
         FakeDownload.FakeSource a = d.source("a", "192.168.1.20", 4, ALL);
         FakeDownload.FakeSource b = d.source("b", "192.168.1.21", 4, ALL);
-        NearestSession s = session(d, 2, 400);
+        NearestSession s = session(d, 25, 400);
         assertThat(d.plan(s, a)).containsExactly(0, 1, 2, 3);
 
         d.sources.remove("a"); // the engine drops its requests: the chunks are open again
@@ -174,7 +181,7 @@ class NearestSessionTest {
     void closingLogsTheTallyAndForgetsTheDownload() {
         FakeDownload d = new FakeDownload(4);
         FakeDownload.FakeSource a = d.source("a", "192.168.1.20", 4, ALL);
-        NearestSession s = session(d, 2, 400);
+        NearestSession s = session(d, 25, 400);
         d.plan(s, a);
         s.close();
         assertThat(tally.of("download-1")).isNull();
@@ -194,26 +201,40 @@ class NearestSessionTest {
     }
 
     @Test
-    void aLongDownloadIsPlannedToTheEndWithEveryChunkOnce() {
-        FakeDownload d = new FakeDownload(200);
+    void overALongDownloadEqualLinksCarryTheNearAndFarShareTheConfiguredWay() {
+        FakeDownload d = new FakeDownload(2000);
         FakeDownload.FakeSource near = d.source("near", "192.168.1.20", 8, ALL);
         FakeDownload.FakeSource far = d.source("far", "10.0.0.5", 8, ALL);
-        NearestSession s = session(d, 2, 400);
-        List<Integer> fromNear = new ArrayList<>();
-        List<Integer> fromFar = new ArrayList<>();
+        NearestSession s = session(d, 25, 400);
+        Map<FakeDownload.FakeSource, ArrayDeque<Integer>> recent = new HashMap<>(); // deliveries per round
+        Map<FakeDownload.FakeSource, Integer> delivered = new HashMap<>();
         int rounds = 0;
-        while (d.remaining() > 0 && rounds++ < 1000) {
-            fromFar.addAll(d.plan(s, far));
-            fromNear.addAll(d.plan(s, near));
+        while (d.remaining() > 0 && rounds++ < 10_000) {
+            for (FakeDownload.FakeSource src : List.of(far, near)) {
+                d.plan(s, src);
+            }
             advanceMillis(10);
-            // the near link delivers two chunks per round, the far one one
-            for (FakeDownload.FakeSource src : List.of(near, near, far)) {
-                src.inFlightChunks.stream().min(Integer::compare).ifPresent(i -> d.deliver(s, i, src));
+            for (FakeDownload.FakeSource src : List.of(near, far)) {
+                // equal links: each delivers up to two chunks per 10 ms round
+                int got = 0;
+                for (int k = 0; k < 2 && !src.inFlightChunks.isEmpty(); k++) {
+                    d.deliver(s, src.inFlightChunks.stream().min(Integer::compare).orElseThrow(), src);
+                    got++;
+                }
+                delivered.merge(src, got, Integer::sum);
+                ArrayDeque<Integer> window = recent.computeIfAbsent(src, x -> new ArrayDeque<>());
+                window.addLast(got);
+                if (window.size() > 100) { // the last second
+                    window.removeFirst();
+                }
+                src.rate = window.stream().mapToLong(Integer::longValue).sum() * FakeDownload.CHUNK;
             }
         }
         assertThat(d.remaining()).isZero();
-        assertThat(fromNear.size() + fromFar.size()).as("no chunk asked twice (nothing was late)").isEqualTo(200);
-        assertThat(fromNear.size()).as("the near source carried most: " + fromNear.size() + " against "
-                + fromFar.size()).isGreaterThan(2 * fromFar.size());
+        int fromNear = delivered.get(near);
+        int fromFar = delivered.get(far);
+        assertThat(fromNear + fromFar).as("every chunk once (nothing was late)").isEqualTo(2000);
+        assertThat(100.0 * fromFar / fromNear).as("the far source's share of what the near one delivered: "
+                + fromFar + " against " + fromNear).isBetween(15.0, 35.0);
     }
 }
