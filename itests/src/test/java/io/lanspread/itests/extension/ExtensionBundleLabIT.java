@@ -41,14 +41,15 @@ import io.lanspread.itests.support.TreeCompare;
  * Issue 10: a third-party bundle extends running peers, installed and removed from the Gogo shell with the
  * peers never restarted. The LAN lab has four hosts: R (h1) runs {@code ./lanspread --console} and knows the two
  * sources S1 (h2) and S2 (h3) by {@code --peer}; B (h4) runs {@code --console} with no peer given. mDNS is off
- * everywhere. Each source link is shaped to {@value #SOURCE_MBIT} Mbit/s, so a download takes a while.
+ * everywhere. Each source link is shaped to {@value #SOURCE_MBIT} Mbit/s, so a download takes a while. S2's
+ * address is on another subnet than R's (on the same wire), as a peer behind a router would be.
  *
  * <ol>
  * <li>While R downloads a game from both sources, {@code install} and {@code start} the example bundle on R: its
  * {@code nearest} planner (ranked above the built-in ones) takes the download over from its next request; the
  * download finishes byte-identical, the new planner planned requests (its own log line) but not all chunks (the
  * built-in one had planned the first ones), and the sources together served exactly the game's bytes: no chunk
- * lost, none sent twice. Both kinds of deliberate second copy wait 60 s here (the engine's stall takeover and the
+ * lost, none sent twice. Under nearest the far source S2 serves much less than the near S1, over equal links. Both kinds of deliberate second copy wait 60 s here (the engine's stall takeover and the
  * nearest planner's endgame), so that only the swap decides what is fetched.</li>
  * <li>Installed on B too, the {@code beacon} backend makes R and B find each other by UDP broadcast, which is
  * their only way to (B knows nobody); R keeps its static peers beside it.</li>
@@ -69,6 +70,8 @@ class ExtensionBundleLabIT {
     static final int BEACON_PORT = 42424;
     static final String DOWNLOAD_PID = "io.lanspread.download";
     static final String NEAREST_PID = "org.example.lanspread.extras.nearest";
+    /** S2's address: not on R's subnet (192.0.2.0/24), so the nearest planner counts it far. */
+    static final String FAR_ADDRESS = "198.51.100.3";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -99,11 +102,17 @@ class ExtensionBundleLabIT {
         LabHost h2 = lab.host(2);
         LabHost h3 = lab.host(3);
         LabHost h4 = lab.host(4);
+        // S2 sits on another subnet, as behind a router: its only address is 198.51.100.3/24 (on the same wire,
+        // with on-link routes both ways, so it is reached at full speed but is not on R's network)
+        ip(h3, "addr", "del", h3.address() + "/24", "dev", LabHost.IFACE);
+        ip(h3, "addr", "add", FAR_ADDRESS + "/24", "dev", LabHost.IFACE);
+        ip(h3, "route", "add", "192.0.2.0/24", "dev", LabHost.IFACE);
+        ip(h1, "route", "add", "198.51.100.0/24", "dev", LabHost.IFACE);
         source1 = LabPeer.start(h2, h2.forward(LabPeer.HTTP_PORT), s1, "source-1", "--no-mdns");
         source2 = LabPeer.start(h3, h3.forward(LabPeer.HTTP_PORT), s2, "source-2", "--no-mdns");
         receiver = LabPeer.start(h1, h1.forward(LabPeer.HTTP_PORT), Files.createDirectories(work.resolve("r")),
                 "receiver", "--no-mdns", "--console", "--peer", h2.address() + ":" + LabPeer.QUIC_PORT,
-                "--peer", h3.address() + ":" + LabPeer.QUIC_PORT);
+                "--peer", FAR_ADDRESS + ":" + LabPeer.QUIC_PORT);
         loner = LabPeer.start(h4, h4.forward(LabPeer.HTTP_PORT), Files.createDirectories(work.resolve("b")),
                 "loner", "--no-mdns", "--console");
         for (LabPeer p : List.of(source1, source2, receiver, loner)) {
@@ -156,12 +165,14 @@ class ExtensionBundleLabIT {
         String id = startDownload(FIRST_GAME);
         JsonNode atInstall = awaitShare(id, 0.05);
 
+        long[] before = {served(source1), served(source2)};
         long bundleId = receiverShell.installAndStart(ExtrasBundle.jar());
+        receiverShell.awaitLog(mark, "download " + Pattern.quote(id) + " plans with nearest\\b", 30);
+        long[] atSwap = {served(source1), served(source2)};
+        receiverShell.awaitLog(mark, "nearest planned its first request of download " + Pattern.quote(id), 30);
         assertThat(receiverShell.bundleState()).isEqualTo("Active");
         assertThat(receiverShell.answer("planners")).containsPattern("nearest\\s+100\\s+yes")
                 .containsPattern("adaptive\\s+10\\s+no");
-        receiverShell.awaitLog(mark, "download " + Pattern.quote(id) + " plans with nearest\\b", 30);
-        receiverShell.awaitLog(mark, "nearest planned its first request of download " + Pattern.quote(id), 30);
 
         JsonNode done = awaitEnd(id);
         assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("FINISHED");
@@ -175,13 +186,20 @@ class ExtensionBundleLabIT {
         long chunks = Long.parseLong(tally.group(2));
         long chunkCount = chunkCount(source1.gamesDir().resolve(FIRST_GAME));
         long servedBytes = served() - servedBefore;
+        long nearAfter = served(source1) - atSwap[0];
+        long farAfter = served(source2) - atSwap[1];
         System.out.printf("extension: installed (bundle %d) at %d of %d bytes; nearest planned %d requests, %d of %d"
-                + " chunks; the sources served %d bytes%n", bundleId, atInstall.get("downloadedBytes").asLong(), total,
-                requests, chunks, chunkCount, servedBytes);
+                + " chunks; the sources served %d bytes; before the swap near %d, far %d; after it near %d, far %d"
+                + " (%.0f %%)%n", bundleId, atInstall.get("downloadedBytes").asLong(), total, requests, chunks,
+                chunkCount, servedBytes, atSwap[0] - before[0], atSwap[1] - before[1], nearAfter, farAfter,
+                100.0 * farAfter / Math.max(1, nearAfter));
         assertThat(requests).as("requests the new planner planned").isPositive();
         assertThat(chunks).as("the built-in planner had planned the first chunks").isLessThan(chunkCount);
         assertThat(tally.group(3)).as("endgame copies").isEqualTo("0");
         assertThat(servedBytes).as("bytes both sources served for a game of " + total + " bytes").isEqualTo(total);
+        // equal links, but S2 is beyond R's subnet: under nearest it delivers its share (25 %) of what S1 does
+        assertThat(farAfter).as("bytes the far source served under nearest, against " + nearAfter + " from the near"
+                + " one").isPositive().isLessThan(nearAfter / 2);
         assertNeverRestarted();
     }
 
@@ -315,9 +333,23 @@ class ExtensionBundleLabIT {
     }
 
     private long served() throws Exception {
-        return source1.get("/api/status").get("servedBytes").asLong()
-                + source2.get("/api/status").get("servedBytes").asLong();
+        return served(source1) + served(source2);
     }
+
+    private static long served(LabPeer source) throws Exception {
+        return source.get("/api/status").get("servedBytes").asLong();
+    }
+
+    /** {@code ip <args>} inside a lab host. */
+    private static void ip(LabHost host, String... args) {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = IP;
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        host.exec(cmd).orThrow();
+    }
+
+    private static final String IP = Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")
+            .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse("ip");
 
     /** The UDP ports sockets are bound to in a host's namespace (IPv4 and IPv6), from /proc/net. */
     private static List<Integer> udpPortsBound(LabHost host) {
