@@ -20,9 +20,10 @@ import io.lanspread.api.download.SourceView;
  * far. A near source takes the next open chunks it holds, in file order, up to its room. A far source takes the
  * chunks no near source holds, and of the others only enough to deliver {@code far.share.percent} (25) of what the
  * near sources deliver together; so the bulk of a download crosses no router when the near sources have the data,
- * and a far source still helps, and stays measured. Endgame: a source that finds nothing open asks for chunks whose only request is late at its holder
- * (older than {@code endgame.late.millis} and than three of the holder's usual chunk times), oldest first, near
- * sources before far ones. Runs on the download's serial executor only, as the SPI promises, so nothing is locked.
+ * and a far source still helps, and stays measured. Endgame: a source that finds nothing open asks for chunks
+ * whose only request is late at its holder (older than {@code endgame.late.millis} and than three of the holder's
+ * usual chunk times), oldest first, near sources before far ones. Runs on the download's serial executor only, as
+ * the SPI promises, so nothing is locked.
  */
 final class NearestSession implements PlannerSession {
 
