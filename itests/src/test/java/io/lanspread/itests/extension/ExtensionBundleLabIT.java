@@ -49,8 +49,9 @@ import io.lanspread.itests.support.TreeCompare;
  * {@code nearest} planner (ranked above the built-in ones) takes the download over from its next request; the
  * download finishes byte-identical, the new planner planned requests (its own log line) but not all chunks (the
  * built-in one had planned the first ones), and the sources together served exactly the game's bytes: no chunk
- * lost, none sent twice. Under nearest the far source S2 serves much less than the near S1, over equal links. Both kinds of deliberate second copy wait 60 s here (the engine's stall takeover and the
- * nearest planner's endgame), so that only the swap decides what is fetched.</li>
+ * lost, none sent twice. Under nearest the far source S2 serves much less than the near S1, over equal links. Both
+ * kinds of deliberate second copy wait 60 s here (the engine's stall takeover and the nearest planner's endgame),
+ * so that only the swap decides what is fetched.</li>
  * <li>Installed on B too, the {@code beacon} backend makes R and B find each other by UDP broadcast, which is
  * their only way to (B knows nobody); R keeps its static peers beside it.</li>
  * <li>On R, {@code planner.target=(lanspread.planner.name=even)} pins the built-in even planner although nearest

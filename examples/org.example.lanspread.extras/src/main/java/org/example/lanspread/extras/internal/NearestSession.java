@@ -108,7 +108,7 @@ final class NearestSession implements PlannerSession {
         return source.bytesPerSecond() * 100 < nearRate * percent ? want : 0;
     }
 
-    /** Up to {@code want} open chunks it holds, in file order; at most {@code contested} of them held by a near source. */
+    /** Up to {@code want} open chunks it holds, in file order; at most {@code contested} of them also near-held. */
     private List<Integer> open(SourceView source, int want, List<SourceView> near, int contested) {
         int count = context.chunkCount();
         while (firstOpen < count && !isOpen(firstOpen)) {
