@@ -52,21 +52,30 @@ final class Console {
         return id;
     }
 
-    /** The extension's bundle id and state as {@code lb -s} lists them, or empty when it is not installed. */
+    /** The extension's bundle id as {@code lb -s} lists it, or empty when it is not installed. */
     java.util.Optional<Long> bundleId() throws IOException {
-        Matcher m = lbLine();
+        return bundleId(ExtrasBundle.BSN);
+    }
+
+    java.util.Optional<Long> bundleId(String symbolicName) throws IOException {
+        Matcher m = lbLine(symbolicName);
         return m == null ? java.util.Optional.empty() : java.util.Optional.of(Long.parseLong(m.group(1)));
     }
 
+    /** The extension's state as {@code lb -s} prints it (Active, Resolved, ...), or "not installed". */
     String bundleState() throws IOException {
-        Matcher m = lbLine();
+        return bundleState(ExtrasBundle.BSN);
+    }
+
+    String bundleState(String symbolicName) throws IOException {
+        Matcher m = lbLine(symbolicName);
         return m == null ? "not installed" : m.group(2);
     }
 
-    private Matcher lbLine() throws IOException {
-        String out = answer("lb -s " + ExtrasBundle.BSN);
+    private Matcher lbLine(String symbolicName) throws IOException {
+        String out = answer("lb -s " + symbolicName);
         Matcher m = Pattern.compile("(\\d+)\\s*\\|\\s*(\\w+)\\s*\\|\\s*\\d+\\s*\\|\\s*"
-                + Pattern.quote(ExtrasBundle.BSN) + "\\b").matcher(out);
+                + Pattern.quote(symbolicName) + "\\s").matcher(out);
         return m.find() ? m : null;
     }
 

@@ -53,11 +53,12 @@ import io.lanspread.itests.support.TreeCompare;
  * kinds of deliberate second copy wait 60 s here (the engine's stall takeover and the nearest planner's endgame),
  * so that only the swap decides what is fetched.</li>
  * <li>Installed on B too, the {@code beacon} backend makes R and B find each other by UDP broadcast, which is
- * their only way to (B knows nobody); R keeps its static peers beside it.</li>
+ * their only way to (B knows nobody); R keeps its static peers beside it, and the mDNS bundle started on both
+ * runs beside the beacon.</li>
  * <li>On R, {@code planner.target=(lanspread.planner.name=even)} pins the built-in even planner although nearest
  * ranks higher; mid-download the pin moves to nearest, which takes over; then the bundle is stopped and
  * uninstalled mid-download: the download falls back to the built-in adaptive planner and completes byte-identical,
- * the beacon's UDP port is closed, and R still reaches its static peers.</li>
+ * the beacon's UDP port is closed, and R still reaches its static peers and B (mDNS).</li>
  * </ol>
  * Peer logs are kept in target/lab-logs/ExtensionBundleLabIT.
  */
@@ -71,6 +72,7 @@ class ExtensionBundleLabIT {
     static final int BEACON_PORT = 42424;
     static final String DOWNLOAD_PID = "io.lanspread.download";
     static final String NEAREST_PID = "org.example.lanspread.extras.nearest";
+    static final String MDNS_BSN = "io.lanspread.discovery.mdns";
     /** S2's address: not on R's subnet (192.0.2.0/24), so the nearest planner counts it far. */
     static final String FAR_ADDRESS = "198.51.100.3";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -171,6 +173,7 @@ class ExtensionBundleLabIT {
         receiverShell.awaitLog(mark, "download " + Pattern.quote(id) + " plans with nearest\\b", 30);
         long[] atSwap = {served(source1), served(source2)};
         receiverShell.awaitLog(mark, "nearest planned its first request of download " + Pattern.quote(id), 30);
+        receiverShell.awaitLog(mark, "Discovery backend 'beacon' started", 30);
         assertThat(receiverShell.bundleState()).isEqualTo("Active");
         assertThat(receiverShell.answer("planners")).containsPattern("nearest\\s+100\\s+yes")
                 .containsPattern("adaptive\\s+10\\s+no");
@@ -233,6 +236,20 @@ class ExtensionBundleLabIT {
                 loner.peerId());
         JsonNode listed = loner.get("/api/peers");
         assertThat(listed.get(0).get("address").asText()).contains(receiver.host().address());
+
+        // side by side with mDNS: started on both, each still lists the other once (merged by peer id)
+        for (Console shell : List.of(receiverShell, lonerShell)) {
+            shell.answer("start " + shell.bundleId(MDNS_BSN).orElseThrow());
+            assertThat(shell.bundleState(MDNS_BSN)).isEqualTo("Active");
+        }
+        Conditions.await("mDNS and the beacon both listening on R", 30, () -> {
+            List<Integer> ports = udpPortsBound(receiver.host());
+            return ports.contains(BEACON_PORT) && ports.contains(Lab.MDNS_PORT);
+        }, () -> udpPortsBound(receiver.host()));
+        receiverShell.awaitLog(rMark, "Discovery backend 'mdns' started", 30);
+        assertThat(loner.listedPeerIds()).containsExactly(receiver.peerId());
+        assertThat(receiver.listedPeerIds()).containsExactlyInAnyOrder(source1.peerId(), source2.peerId(),
+                loner.peerId());
     }
 
     @Test
@@ -271,6 +288,7 @@ class ExtensionBundleLabIT {
         assertThat(receiverShell.bundleState()).isEqualTo("not installed");
         receiverShell.awaitLog(stopMark, "nearest planned (\\d+) requests .* for download " + Pattern.quote(id), 30);
         receiverShell.awaitLog(stopMark, "beacon: stopped", 30);
+        receiverShell.awaitLog(stopMark, "Discovery backend 'beacon' stopped", 30);
 
         JsonNode done = awaitEnd(id);
         assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("FINISHED");
@@ -283,8 +301,11 @@ class ExtensionBundleLabIT {
 
         // back to the built-in planners and backends: no nearest, no beacon socket, the static peers still there
         assertThat(receiverShell.answer("planners")).containsPattern("adaptive\\s+10\\s+yes").doesNotContain("nearest");
-        assertThat(udpPortsBound(receiver.host())).as("the beacon's port is closed").doesNotContain(BEACON_PORT);
-        assertThat(receiver.listedPeerIds()).contains(source1.peerId(), source2.peerId());
+        List<Integer> ports = udpPortsBound(receiver.host());
+        assertThat(ports).as("the beacon's port is closed, mDNS's is not").doesNotContain(BEACON_PORT)
+                .contains(Lab.MDNS_PORT);
+        assertThat(receiver.listedPeerIds()).containsExactlyInAnyOrder(source1.peerId(), source2.peerId(),
+                loner.peerId());
         assertNeverRestarted();
     }
 
