@@ -109,8 +109,8 @@ public final class LanspreadPeer implements PeerControl {
     @Activate
     public LanspreadPeer(@Reference(name = "library") LocalLibrary library,
             @Reference(name = "directory") PeerDirectory directory, @Reference(name = "client") PeerClient client,
-            @Reference(name = "server", updated = "serverUpdated") PeerServer server,
-            @Reference(name = "identity", updated = "identityUpdated") LocalIdentity identity,
+            @Reference(name = "server", bind = "bindServer", updated = "serverUpdated") PeerServer server,
+            @Reference(name = "identity", bind = "bindIdentity", updated = "identityUpdated") LocalIdentity identity,
             @Reference(name = "downloads") DownloadManager downloads,
             @Reference(name = "configAdmin") ConfigurationAdmin configAdmin,
             @Reference(name = "notices") NoticeRelay notices,
@@ -174,6 +174,19 @@ public final class LanspreadPeer implements PeerControl {
         } catch (RejectedExecutionException e) {
             LOG.debug("Stopped; no more liveness rounds");
         }
+    }
+
+    /**
+     * Nothing to do: the constructor has the server. Felix SCR calls a reference's updated method only when
+     * the reference also names a bind method.
+     */
+    void bindServer(PeerServer bound) {
+        // the constructor took it
+    }
+
+    /** Nothing to do: the constructor has the identity (see {@link #bindServer}). */
+    void bindIdentity(LocalIdentity bound) {
+        // the constructor took it
     }
 
     /**

@@ -169,7 +169,7 @@ public final class QuicPeerClient implements PeerClient {
     }
 
     @Activate
-    public QuicPeerClient(Config config, @Reference(updated = "identityUpdated") TlsIdentity identity) {
+    public QuicPeerClient(Config config, @Reference(bind = "bindIdentity", updated = "identityUpdated") TlsIdentity identity) {
         this(config, identity, null);
     }
 
@@ -219,6 +219,14 @@ public final class QuicPeerClient implements PeerClient {
         LOG.info("QUIC client now uses {} with {} event loop threads", loop.udp(), loop.threads());
         dropAll();
         executor.execute(() -> Threads.shutdown(old.group()));
+    }
+
+    /**
+     * Nothing to do: the constructor has the identity. Felix SCR calls a reference's updated method only when
+     * the reference also names a bind method.
+     */
+    void bindIdentity(TlsIdentity bound) {
+        // the constructor took it
     }
 
     /** A new key or party key of the identity: new connections present it, the old ones close. */

@@ -106,7 +106,7 @@ public final class QuicPeerServer implements PeerServer {
 
     @Activate
     public QuicPeerServer(Config config, @Reference LocalLibrary library,
-            @Reference(updated = "identityUpdated") TlsIdentity identity) {
+            @Reference(bind = "bindIdentity", updated = "identityUpdated") TlsIdentity identity) {
         int threads = Math.max(1, config.io_threads());
         blocking = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Threads.named("lanspread-quic-server-io"));
@@ -141,6 +141,14 @@ public final class QuicPeerServer implements PeerServer {
         if (!settings.equals(endpoint.settings())) {
             rebind(settings, endpoint.keys(), config);
         }
+    }
+
+    /**
+     * Nothing to do: the constructor has the identity. Felix SCR calls a reference's updated method only when
+     * the reference also names a bind method.
+     */
+    void bindIdentity(TlsIdentity bound) {
+        // the constructor took it
     }
 
     /** The identity's configuration changed: a new key or party key needs a new TLS context, so a new socket. */
