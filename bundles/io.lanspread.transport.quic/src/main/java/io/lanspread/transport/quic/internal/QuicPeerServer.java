@@ -115,7 +115,7 @@ public final class QuicPeerServer implements PeerServer {
         shared = new ServerEndpoint.Shared(library, identity, blocking, new NoticeListeners(noticeListeners),
                 counters, refusals, () -> requestTimeoutMillis);
         try {
-            endpoint = new ServerEndpoint(ServerEndpoint.Settings.of(config), identity.current(), shared,
+            endpoint = new ServerEndpoint(ServerEndpoint.Settings.of(config), config.port(), identity.current(), shared,
                     config.max_connections_per_address(), config.max_connections());
         } catch (RuntimeException e) {
             Threads.shutdown(blocking);
@@ -164,17 +164,21 @@ public final class QuicPeerServer implements PeerServer {
         ServerEndpoint old = endpoint;
         int perAddress = config != null ? config.max_connections_per_address() : old.limits().perAddress();
         int total = config != null ? config.max_connections() : old.limits().total();
-        boolean sameSocket = settings.sameSocket(old.settings());
+        // port 0 keeps the port picked before, unless the address changes: peers know this peer by it
+        boolean sameAddress = settings.bindAddress().equals(old.settings().bindAddress());
+        int port = settings.port() == 0 && old.settings().port() == 0 && sameAddress ? old.localAddress().getPort()
+                : settings.port();
+        boolean sameSocket = sameAddress && port == old.localAddress().getPort();
         if (sameSocket) {
             old.close("server moving to new settings"); // the port must be free before it is bound again
         }
         try {
-            endpoint = new ServerEndpoint(settings, keys, shared, perAddress, total);
+            endpoint = new ServerEndpoint(settings, port, keys, shared, perAddress, total);
         } catch (RuntimeException e) {
-            LOG.warn("The QUIC server cannot listen on {}:{} ({}); it stays on {}", settings.bindAddress(),
-                    settings.port(), e.getMessage(), sameSocket ? "its previous settings" : old.localAddress());
+            LOG.warn("The QUIC server cannot listen on {}:{} ({}); it stays on {}", settings.bindAddress(), port,
+                    e.getMessage(), sameSocket ? "its previous settings" : old.localAddress());
             if (sameSocket) {
-                endpoint = new ServerEndpoint(old.settings(), old.keys(), shared, perAddress, total);
+                endpoint = new ServerEndpoint(old.settings(), port, old.keys(), shared, perAddress, total);
             }
             return;
         }

@@ -49,10 +49,6 @@ final class ServerEndpoint {
                     config.send_budget_mib(), config.connection_send_budget_mib());
         }
 
-        /** Whether {@code other} binds the very socket this one does (then the old one must close first). */
-        boolean sameSocket(Settings other) {
-            return port != 0 && port == other.port && bindAddress.equals(other.bindAddress);
-        }
     }
 
     /** What the endpoints of one server share: its counters, threads, listeners and live settings. */
@@ -73,9 +69,11 @@ final class ServerEndpoint {
     /**
      * Binds the socket.
      *
+     * @param port the port to bind: the configured one, or the one bound before when the configuration says 0
      * @param keys the identity's key material now (TLS and party key); names are read live from the shared one
      */
-    ServerEndpoint(Settings settings, TlsIdentity keys, Shared shared, int maxPerAddress, int maxConnections) {
+    ServerEndpoint(Settings settings, int port, TlsIdentity keys, Shared shared, int maxPerAddress,
+            int maxConnections) {
         this.settings = settings;
         this.keys = keys;
         udp = UdpTransport.choose(settings.nativeTransport(), settings.udpPayloadBytes());
@@ -129,7 +127,7 @@ final class ServerEndpoint {
                         }
                     })
                     .build();
-            InetSocketAddress bind = new InetSocketAddress(settings.bindAddress(), settings.port());
+            InetSocketAddress bind = new InetSocketAddress(settings.bindAddress(), port);
             channel = udp.configure(new Bootstrap()).group(group).handler(codec).bind(bind).syncUninterruptibly()
                     .channel();
             localAddress = (InetSocketAddress) channel.localAddress();
