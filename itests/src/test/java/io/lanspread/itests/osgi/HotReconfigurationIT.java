@@ -165,6 +165,7 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
         int receiverPortBefore = control.status().quicPort();
         int senderPortBefore = sender.quicPort();
 
+        long started = System.nanoTime();
         String id = control.download(GAME).toCompletableFuture().get(30, TimeUnit.SECONDS).id();
         long at = progressed("the download to start", id, 0);
 
@@ -202,6 +203,8 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
         senderConfigure("io.lanspread.transport.quic.client", "request.timeout.seconds", "11",
                 "connect.timeout.seconds", "2");
         int senderPort = FreePorts.udp();
+        long moved = System.nanoTime();
+        long bytesAtMove = status(id).downloadedBytes();
         senderConfigure("io.lanspread.transport.quic.server", "port", Integer.toString(senderPort));
         Conditions.await("the sender on its new port", 30, () -> senderQuicPort() == senderPort,
                 () -> senderPortOrError());
@@ -210,7 +213,8 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
         at = step(id, at, "io.lanspread.discovery.static", "peers", new String[] {"127.0.0.1:" + senderPort});
         Conditions.await("the container to know the sender at its new port", 60, this::senderKnownAtNewPort,
                 () -> control.peers());
-        at = progressed("the download to go on from the sender's new port", id, at + 8 * MIB);
+        at = progressed("the download to go on from the sender's new port", id, Math.max(at, bytesAtMove) + 8 * MIB);
+        double pause = (System.nanoTime() - moved) / 1e9;
 
         DownloadStatus done = Conditions.awaitValue("the download to end", 600, () -> {
             DownloadStatus s = status(id);
@@ -226,9 +230,10 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
         assertEquals("the components (configuration id, service ids) after every change", before, instances());
         assertEquals("the sender's services after its changes", senderBefore, senderServiceIds());
         assertNotEquals(receiverPortBefore, control.status().quicPort());
-        System.out.printf("hot reconfiguration: %d MiB downloaded, FINISHED; the container moved from QUIC port %d to"
-                + " %d, the sender from %d to %d; %d components unchanged%n", done.totalBytes() / MIB,
-                receiverPortBefore, receiverPort, senderPortBefore, senderPort, before.size());
+        System.out.printf("hot reconfiguration: %d MiB downloaded in %.1f s, FINISHED; the container moved from QUIC port"
+                + " %d to %d, the sender from %d to %d (8 MiB more arrived %.1f s after the sender's move); %d components"
+                + " unchanged%n", done.totalBytes() / MIB, (System.nanoTime() - started) / 1e9, receiverPortBefore,
+                receiverPort, senderPortBefore, senderPort, pause, before.size());
     }
 
     /** The sender's terminal and log, to {@code target/hot-reconfiguration/} (the work folder is deleted). */
