@@ -117,7 +117,7 @@ public final class QuicPeerServer implements PeerServer {
         try {
             endpoint = new ServerEndpoint(ServerEndpoint.Settings.of(config), config.port(), identity.current(), shared,
                     config.max_connections_per_address(), config.max_connections());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // Netty throws a failed bind's IOException unchecked
             Threads.shutdown(blocking);
             throw e;
         }
@@ -162,28 +162,29 @@ public final class QuicPeerServer implements PeerServer {
 
     private void rebind(ServerEndpoint.Settings settings, TlsIdentity keys, Config config) {
         ServerEndpoint old = endpoint;
+        int oldPort = old.localAddress().getPort();
         int perAddress = config != null ? config.max_connections_per_address() : old.limits().perAddress();
         int total = config != null ? config.max_connections() : old.limits().total();
         // port 0 keeps the port picked before, unless the address changes: peers know this peer by it
         boolean sameAddress = settings.bindAddress().equals(old.settings().bindAddress());
-        int port = settings.port() == 0 && old.settings().port() == 0 && sameAddress ? old.localAddress().getPort()
-                : settings.port();
-        boolean sameSocket = sameAddress && port == old.localAddress().getPort();
-        if (sameSocket) {
-            old.close("server moving to new settings"); // the port must be free before it is bound again
+        int port = settings.port() == 0 && old.settings().port() == 0 && sameAddress ? oldPort : settings.port();
+        // the same port must be free before it is bound again (on any address: the wildcard holds them all)
+        boolean closeFirst = port == oldPort;
+        if (closeFirst) {
+            old.close("server moving to new settings");
         }
         try {
             endpoint = new ServerEndpoint(settings, port, keys, shared, perAddress, total);
-        } catch (RuntimeException e) {
-            LOG.warn("The QUIC server cannot listen on {}:{} ({}); it stays on {}", settings.bindAddress(), port,
-                    e.getMessage(), sameSocket ? "its previous settings" : old.localAddress());
-            if (sameSocket) {
-                endpoint = new ServerEndpoint(old.settings(), port, old.keys(), shared, perAddress, total);
+        } catch (Exception e) { // a failed bind's IOException comes unchecked from Netty
+            LOG.warn("The QUIC server cannot listen on {} port {} ({}), so it stays on {}.", settings.bindAddress(),
+                    port, e.getMessage(), closeFirst ? "its previous settings" : old.localAddress());
+            if (closeFirst) {
+                endpoint = new ServerEndpoint(old.settings(), oldPort, old.keys(), shared, perAddress, total);
             }
             return;
         }
-        if (!sameSocket) {
-            old.close("server moved to " + endpoint.localAddress().getPort());
+        if (!closeFirst) {
+            old.close("server moved to port " + endpoint.localAddress().getPort());
         }
         LOG.info("QUIC server now listening on {} ({})", endpoint.localAddress(), endpoint.udp());
     }

@@ -131,7 +131,7 @@ final class ServerEndpoint {
             channel = udp.configure(new Bootstrap()).group(group).handler(codec).bind(bind).syncUninterruptibly()
                     .channel();
             localAddress = (InetSocketAddress) channel.localAddress();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // Netty throws a failed bind's IOException unchecked
             Threads.shutdown(group);
             throw e;
         }

@@ -131,6 +131,17 @@ class ReconfigurationTest {
     }
 
     @Test
+    void aPortThatCannotBeBoundLeavesTheServerWhereItWas() throws Exception {
+        InetSocketAddress address = local(server);
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            server.modified(serverConfig(Map.of("port", taken.getLocalPort())));
+        }
+
+        assertThat(local(server)).isEqualTo(address);
+        assertThat(get(client.ping(address)).peerId()).isEqualTo(serverIdentity.peerId());
+    }
+
+    @Test
     void aNewUdpLayerReconnectsTheClient() throws Exception {
         InetSocketAddress address = local(server);
         get(client.ping(address));
