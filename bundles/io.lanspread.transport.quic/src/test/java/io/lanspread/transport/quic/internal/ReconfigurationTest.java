@@ -32,6 +32,7 @@ class ReconfigurationTest {
     Path tmp;
 
     private IdentityComponent serverIdentity;
+    private IdentityComponent clientIdentity;
     private QuicPeerServer server;
     private QuicPeerClient client;
 
@@ -41,7 +42,8 @@ class ReconfigurationTest {
         Files.writeString(tmp.resolve("games/doom/version.ini"), "version=2\n");
         serverIdentity = identity("state", "server", "");
         server = new QuicPeerServer(serverConfig(Map.of()), new TestLibrary(tmp.resolve("games")), serverIdentity);
-        client = new QuicPeerClient(clientConfig(Map.of()), identity("client-state", "client", ""));
+        clientIdentity = identity("client-state", "client", "");
+        client = new QuicPeerClient(clientConfig(Map.of()), clientIdentity);
     }
 
     @AfterEach
@@ -111,13 +113,23 @@ class ReconfigurationTest {
 
         // the client without the key is refused now, on a new connection (the old one was closed)
         assertThatThrownBy(() -> get(client.listGames(address))).hasCauseInstanceOf(PeerRequestException.class);
-        IdentityComponent member = identity("member-state", "member", "secret");
-        QuicPeerClient inParty = new QuicPeerClient(clientConfig(Map.of()), member);
-        try {
-            assertThat(get(inParty.listGames(address))).isNotEmpty();
-        } finally {
-            inParty.deactivate();
-        }
+        // the same client instance joins the party when its identity gets the key
+        clientIdentity.modified(identityConfig("client-state", "client", "secret"));
+        client.identityUpdated(clientIdentity);
+        assertThat(get(client.listGames(address))).isNotEmpty();
+    }
+
+    @Test
+    void aNewStateFolderGivesTheServerTheKeyAndPeerIdFoundThere() throws Exception {
+        InetSocketAddress address = local(server);
+        String before = get(client.ping(address)).peerId();
+
+        serverIdentity.modified(identityConfig("other-state", "server", ""));
+        server.identityUpdated(serverIdentity);
+
+        String after = get(client.ping(address)).peerId();
+        assertThat(after).isNotEqualTo(before).isEqualTo(serverIdentity.peerId());
+        assertThat(local(server)).isEqualTo(address);
     }
 
     @Test
