@@ -65,7 +65,7 @@ import io.lanspread.itests.support.TreeDigest;
 
 /**
  * Issue 10, item 5: every setting changes while a download runs, and nothing restarts and nothing fails. The peer
- * in the container (real Felix, SCR and Config Admin, the shipped bundles) downloads a game of 768 MiB from a real
+ * in the container (real Felix, SCR and Config Admin, the shipped bundles) downloads a game of 384 MiB from a real
  * {@code ./lanspread} peer on loopback, one chunk in flight at a time so that it runs long enough. While it runs,
  * the test changes, one after another and each time waiting until the download fetched more: the container's QUIC
  * client and server timeouts, its QUIC port, the sender's QUIC port and client timeouts (typed on the sender's Gogo
@@ -150,7 +150,7 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
     public void everySettingChangesDuringADownloadWithoutARestartOrAFailure() throws Exception {
         work = Files.createTempDirectory("lanspread-hot-reconfiguration");
         Path home = Files.createDirectories(work.resolve("sender"));
-        Path game = BigGame.in(Files.createDirectories(home.resolve("games")), GAME, "1", 10).paks(3, 256 * MIB)
+        Path game = BigGame.in(Files.createDirectories(home.resolve("games")), GAME, "1", 10).paks(3, 128 * MIB)
                 .file("readme.txt", 1234).write();
         sender = PeerProcess.start(home, "sender", "--no-mdns", "--console", "--verbose");
         sender.awaitReady(120);
