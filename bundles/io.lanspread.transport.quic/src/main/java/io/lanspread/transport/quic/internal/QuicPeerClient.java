@@ -52,9 +52,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -131,6 +128,8 @@ public final class QuicPeerClient implements PeerClient {
     private final InetAddress localAddress;
     /** The identity service, for names and key changes; null in tests that give a TLS context of their own. */
     private final TlsIdentity identity;
+    /** The name in hellos when there is no identity (tests). */
+    private final String fixedName;
     private volatile Loop loop; // replaced under this
     private volatile Credentials credentials; // replaced under this
     private volatile Duration requestTimeout;
@@ -200,8 +199,6 @@ public final class QuicPeerClient implements PeerClient {
         executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 Threads.named("lanspread-quic-callback"));
     }
-
-    private final String fixedName;
 
     /**
      * Timeouts and the waiting limit apply to requests and connections from now on. A new UDP layer or thread
