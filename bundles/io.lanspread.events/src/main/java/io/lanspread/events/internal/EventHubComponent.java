@@ -9,6 +9,7 @@ import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -79,6 +80,12 @@ public final class EventHubComponent implements EventHub, LanspreadEventListener
         return new Hub.Settings(Math.max(1, config.replay_buffer_size()),
                 Duration.ofMillis(Math.max(0, config.progress_interval_millis())), Math.max(1, config.max_subscribers()),
                 Duration.ofSeconds(Math.max(0, config.heartbeat_seconds())));
+    }
+
+    /** Applied in place: the boot id, the sequence and every subscriber stay. */
+    @Modified
+    void modified(Config config) {
+        hub.reconfigure(settings(config));
     }
 
     @Deactivate

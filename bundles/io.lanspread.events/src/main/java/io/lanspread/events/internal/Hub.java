@@ -53,7 +53,7 @@ final class Hub implements EventHub {
     }
 
     private final Object lock = new Object();
-    private final Settings settings;
+    private volatile Settings settings; // replaced under lock
     private final EventIds ids;
     private final SnapshotSource snapshots;
     private final ScheduledThreadPoolExecutor timer;
@@ -77,6 +77,25 @@ final class Hub implements EventHub {
                 threads("lanspread-events-delivery"));
         this.progress = new ProgressCoalescer(settings.progressInterval().toNanos(),
                 (downloadId, delay) -> timer.schedule(() -> flushProgress(downloadId), delay, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * New settings in place: the replay buffer keeps its newest events, subscribers stay connected (those beyond a
+     * lower limit too, only new ones are refused), and heartbeats and progress follow the new intervals.
+     */
+    void reconfigure(Settings changed) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            settings = changed;
+            buffer.resize(changed.replayBufferSize());
+            progress.setInterval(changed.progressInterval().toNanos());
+            stopHeartbeats();
+            if (!subscriptions.isEmpty()) {
+                startHeartbeats();
+            }
+        }
     }
 
     // ---- publishing (any thread; never blocks on a subscriber)

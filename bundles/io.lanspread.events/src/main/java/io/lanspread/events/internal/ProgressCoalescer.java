@@ -38,9 +38,14 @@ final class ProgressCoalescer {
         Future<?> flush;
     }
 
-    private final long intervalNanos;
+    private volatile long intervalNanos;
     private final FlushTimer timer;
     private final Map<String, Track> tracks = new HashMap<>();
+
+    /** Progress from now on is coalesced over {@code nanos}; a flush already set keeps its time. */
+    void setInterval(long nanos) {
+        intervalNanos = nanos;
+    }
 
     ProgressCoalescer(long intervalNanos, FlushTimer timer) {
         this.intervalNanos = intervalNanos;

@@ -11,7 +11,7 @@ import io.lanspread.api.event.HubEvent;
  */
 final class ReplayBuffer {
 
-    private final HubEvent[] ring;
+    private HubEvent[] ring;
     /** Sequence of the oldest event held; equals {@link #next} while empty. */
     private long first = 1;
     /** Sequence the next event must have. */
@@ -32,6 +32,19 @@ final class ReplayBuffer {
         next++;
         if (next - first > ring.length) {
             first = next - ring.length;
+        }
+    }
+
+    /** Holds up to {@code capacity} events from now on, keeping the newest of those held. */
+    void resize(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("a replay buffer holds at least one event");
+        }
+        HubEvent[] old = ring;
+        ring = new HubEvent[capacity];
+        first = Math.max(first, next - capacity);
+        for (long s = first; s < next; s++) {
+            ring[(int) (s % capacity)] = old[(int) (s % old.length)];
         }
     }
 

@@ -33,6 +33,26 @@ class ReplayBufferTest {
     }
 
     @Test
+    void resizingKeepsTheNewestEventsAndGoesOn() {
+        ReplayBuffer buffer = new ReplayBuffer(4);
+        for (long s = 1; s <= 6; s++) {
+            buffer.add(event(s));
+        }
+
+        buffer.resize(2);
+        assertThat(buffer.firstSequence()).isEqualTo(5);
+        assertThat(buffer.from(1, 10)).extracting(HubEvent::sequence).containsExactly(5L, 6L);
+
+        buffer.resize(5);
+        buffer.add(event(7));
+        buffer.add(event(8));
+        buffer.add(event(9));
+        assertThat(buffer.from(1, 10)).extracting(HubEvent::sequence).containsExactly(5L, 6L, 7L, 8L, 9L);
+        buffer.add(event(10));
+        assertThat(buffer.from(1, 10)).extracting(HubEvent::sequence).containsExactly(6L, 7L, 8L, 9L, 10L);
+    }
+
+    @Test
     void refusesAGapInTheSequence() {
         ReplayBuffer buffer = new ReplayBuffer(4);
         buffer.add(event(1));

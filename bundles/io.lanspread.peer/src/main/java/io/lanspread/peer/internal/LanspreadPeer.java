@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -21,6 +22,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -56,6 +58,10 @@ import io.lanspread.api.transport.PeerServer;
  * The orchestrator: runs every discovery backend, keeps the peer directory current and alive, tells the
  * other peers about this one (hello, library changes, goodbye), answers the UI's queries and commands, and
  * reports what changes to the event listeners. Immediate: it must run whether or not a UI holds it.
+ * <p>
+ * Reconfiguration never restarts it: its own intervals apply at once; when the QUIC server moves to another
+ * port it introduces itself again to every known peer and updates the discovery backends, and a new name or
+ * identity is advertised again, all while downloads run.
  */
 @Component(name = LanspreadPeer.PID, service = PeerControl.class, immediate = true)
 @Designate(ocd = LanspreadPeer.Config.class)
@@ -94,13 +100,17 @@ public final class LanspreadPeer implements PeerControl {
     private final NoticeRelay.Target noticeTarget;
     private final DownloadEventRelay downloadEvents;
     private final Consumer<LanspreadEvent> downloadEventTarget = events::post;
-    private final Duration peerTimeout;
+    private volatile Duration peerTimeout;
+    private ScheduledFuture<?> ticking; // guarded by this
     private long advertisedRevision;
+    private int advertisedPort; // scheduler thread only
+    private LocalPeer advertisedPeer; // scheduler thread only
 
     @Activate
     public LanspreadPeer(@Reference(name = "library") LocalLibrary library,
             @Reference(name = "directory") PeerDirectory directory, @Reference(name = "client") PeerClient client,
-            @Reference(name = "server") PeerServer server, @Reference(name = "identity") LocalIdentity identity,
+            @Reference(name = "server", bind = "bindServer", updated = "serverUpdated") PeerServer server,
+            @Reference(name = "identity", bind = "bindIdentity", updated = "identityUpdated") LocalIdentity identity,
             @Reference(name = "downloads") DownloadManager downloads,
             @Reference(name = "configAdmin") ConfigurationAdmin configAdmin,
             @Reference(name = "notices") NoticeRelay notices,
@@ -124,7 +134,8 @@ public final class LanspreadPeer implements PeerControl {
         this.discovery = new DiscoverySessions(this::localPeer, tracker);
         this.announcer = new PeerAnnouncer(client, directory);
         this.advertisedRevision = library.revision();
-        scheduler.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        this.advertisedPort = server.localAddress().getPort();
+        scheduleTicks(interval);
         this.peerTimeout = timeout;
         scheduleDropSilent(timeout);
         this.notices = notices;
@@ -141,6 +152,71 @@ public final class LanspreadPeer implements PeerControl {
     @Activate
     void reportDownloads() {
         downloadEvents.attach(downloadEventTarget);
+    }
+
+    /** New intervals apply at once: the next liveness round comes one new interval from now. */
+    @Modified
+    void modified(Config config) {
+        Duration interval = Duration.ofSeconds(Math.max(1, config.ping_interval_seconds()));
+        Duration timeout = Duration.ofSeconds(Math.max(1, config.peer_timeout_seconds()));
+        tracker.retime(interval, timeout);
+        peerTimeout = timeout;
+        scheduleTicks(interval);
+    }
+
+    private synchronized void scheduleTicks(Duration interval) {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+        try {
+            ticking = scheduler.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Stopped; no more liveness rounds");
+        }
+    }
+
+    /**
+     * Nothing to do: the constructor has the server. Felix SCR calls a reference's updated method only when
+     * the reference also names a bind method.
+     */
+    void bindServer(PeerServer bound) {
+        // the constructor took it
+    }
+
+    /** Nothing to do: the constructor has the identity (see {@link #bindServer}). */
+    void bindIdentity(LocalIdentity bound) {
+        // the constructor took it
+    }
+
+    /**
+     * The server's configuration changed (called by DS after the server applied it): when it listens on
+     * another port now, every known peer is told at once, so that their downloads from here continue there.
+     */
+    void serverUpdated(PeerServer changed) {
+        runOnScheduler(this::announceIfMoved);
+    }
+
+    /** The identity's configuration changed: the discovery backends advertise the new name or id. */
+    void identityUpdated(LocalIdentity changed) {
+        runOnScheduler(() -> {
+            LocalPeer now = localPeer();
+            if (!now.equals(advertisedPeer)) {
+                advertisedPeer = now;
+                discovery.update(now);
+            }
+        });
+    }
+
+    private void announceIfMoved() {
+        int port = server.localAddress().getPort();
+        if (port != advertisedPort) {
+            advertisedPort = port;
+            LOG.info("QUIC server moved to port {}; telling the known peers", port);
+            announcer.hello(port, library.revision());
+            advertisedPeer = localPeer();
+            discovery.update(advertisedPeer);
+        }
     }
 
     @Deactivate

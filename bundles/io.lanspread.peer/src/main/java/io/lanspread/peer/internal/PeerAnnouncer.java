@@ -16,7 +16,7 @@ import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
 import io.lanspread.api.transport.PeerClient;
 
-/** Tells every known peer about this peer: that its library changed, and that it is leaving. */
+/** Tells every known peer about this peer: that its library changed or it moved to another port, and that it is leaving. */
 final class PeerAnnouncer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerAnnouncer.class);
@@ -33,6 +33,13 @@ final class PeerAnnouncer {
     void libraryChanged(long revision) {
         for (PeerInfo peer : directory.peers()) {
             send(peer, "library change", () -> client.libraryChanged(peer.address(), revision));
+        }
+    }
+
+    /** Introduces this peer again to every known peer, with the port it listens on now; fire and forget. */
+    void hello(int listenPort, long revision) {
+        for (PeerInfo peer : directory.peers()) {
+            send(peer, "new port", () -> client.hello(peer.address(), listenPort, revision).thenApply(h -> null));
         }
     }
 

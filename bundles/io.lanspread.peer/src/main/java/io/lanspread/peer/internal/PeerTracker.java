@@ -58,8 +58,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private final LongSupplier libraryRevision;
     private final Consumer<LanspreadEvent> events;
     private final Executor executor;
-    private final Duration pingInterval;
-    private final Duration timeout;
+    private volatile Duration pingInterval;
+    private volatile Duration timeout;
 
     private final Set<InetSocketAddress> pinging = new HashSet<>();
     private final Set<InetSocketAddress> selfAddresses = new HashSet<>();
@@ -72,6 +72,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private final Set<String> failing = new HashSet<>();
     /** The last hello sent to each address, to throttle repeated discovery reports. */
     private final Map<InetSocketAddress, Probe> probes = new HashMap<>();
+    /** Known peers that introduced themselves at another port (they were reconfigured): the address to move to. */
+    private final Map<String, InetSocketAddress> moving = new HashMap<>();
     /** Peers that said goodbye, and when: stale discovery reports must not bring them back. */
     private final Map<String, Instant> departed = new HashMap<>();
 
@@ -100,6 +102,12 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
                 LOG.debug("Stopped; dropping peer task");
             }
         };
+    }
+
+    /** New intervals (the orchestrator's configuration changed); the next round uses them. */
+    void retime(Duration pingInterval, Duration timeout) {
+        this.pingInterval = pingInterval;
+        this.timeout = timeout;
     }
 
     // ---- discovery backends
@@ -191,6 +199,12 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             return; // a stale record of a peer that left; when it is back it introduces itself
         }
         Optional<PeerInfo> known = identify(report);
+        if (fromNotice && known.isPresent() && movedPort(known.get(), report.address())) {
+            // the peer itself says it listens elsewhere now: check it there, and move it if it answers
+            moving.put(known.get().peerId(), report.address());
+            ping(report.address(), null, false);
+            return;
+        }
         boolean revisionMoved = known.isPresent() && report.libraryRevision() >= 0
                 && !Objects.equals(revisions.get(known.get().peerId()), report.libraryRevision());
         if (known.isPresent() && isFresh(known.get()) && !revisionMoved) {
@@ -296,8 +310,14 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             return;
         }
         Optional<PeerInfo> known = directory.peer(hello.peerId());
+        boolean moved = address.equals(moving.get(hello.peerId()));
+        if (moved) {
+            moving.remove(hello.peerId());
+            LOG.info("Peer {} ({}) moved to {}", hello.name(), hello.peerId(), address);
+        }
         PeerInfo peer;
-        if (known.isPresent() && !known.get().address().equals(address) && !failing.contains(hello.peerId())) {
+        if (known.isPresent() && !known.get().address().equals(address) && !failing.contains(hello.peerId())
+                && !moved) {
             // the same peer seen at a second address while the first one works: keep the first
             directory.touch(hello.peerId());
             peer = known.get();
@@ -350,6 +370,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private void removePeer(String peerId, String why) {
         revisions.remove(peerId);
+        moving.remove(peerId);
         failing.remove(peerId);
         fetchAgain.remove(peerId);
         directory.remove(peerId).ifPresent(p -> {
@@ -358,6 +379,15 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             client.disconnect(p.address());
             events.accept(new LanspreadEvent.PeerLost(p.peerId(), p.name()));
         });
+    }
+
+    /**
+     * Whether an introduction names another port on the known peer's host: a peer with several addresses keeps
+     * its port on each of them, while a reconfigured one moved.
+     */
+    private static boolean movedPort(PeerInfo known, InetSocketAddress introduced) {
+        return known.address().getPort() != introduced.getPort()
+                && Objects.equals(known.address().getAddress(), introduced.getAddress());
     }
 
     private boolean isSelf(InetSocketAddress address) {

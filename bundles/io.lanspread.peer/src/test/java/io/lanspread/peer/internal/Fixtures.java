@@ -85,7 +85,8 @@ final class Fixtures {
     }
 
     static final class Server implements PeerServer {
-        private final InetSocketAddress localAddress;
+        /** Set by a test to play a server that moved to another port. */
+        volatile InetSocketAddress localAddress;
         private final int protocolVersion;
         final AtomicLong servedBytes = new AtomicLong();
 

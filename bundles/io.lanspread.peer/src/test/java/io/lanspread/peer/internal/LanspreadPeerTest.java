@@ -459,6 +459,50 @@ class LanspreadPeerTest {
     }
 
     @Test
+    void aKnownPeerThatIntroducesItselfAtAnotherPortIsMovedThere() throws Exception {
+        InetSocketAddress moved = new InetSocketAddress("127.0.0.1", 5011);
+        start(60, 120);
+        notices.introduced("peer-a", "Alice", A, 1);
+        discovered("peer-a");
+        barrier();
+
+        network.add(moved, alice); // reconfigured: the same peer listens on another port
+        notices.introduced("peer-a", "Alice", moved, 1);
+
+        await("peer-a at its new port", () -> directory.peer("peer-a").map(p -> p.address().equals(moved))
+                .orElse(false));
+        assertThat(directory.peers()).extracting(PeerInfo::address).doesNotContain(A);
+    }
+
+    @Test
+    void aServerThatMovedToAnotherPortIsAnnouncedToEveryKnownPeerAndBackend() throws Exception {
+        start(60, 120);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        barrier();
+
+        server.localAddress = new InetSocketAddress("0.0.0.0", 42499);
+        peer.serverUpdated(server);
+
+        await("peer-a told the new port", () -> network.hellos.stream()
+                .anyMatch(h -> h.address().equals(A) && h.port() == 42499));
+        await("the backend told the new port", () -> backend.updates.stream().anyMatch(u -> u.quicPort() == 42499));
+    }
+
+    @Test
+    void newIntervalsApplyWithoutARestart() throws Exception {
+        start(60, 120);
+        backend.listener.found(at(A));
+        discovered("peer-a");
+        barrier();
+        int pingsBefore = network.pings(A);
+
+        peer.modified(Fixtures.config(1, 120));
+
+        await("pinged again within the new interval", () -> network.pings(A) > pingsBefore);
+    }
+
+    @Test
     void localLibraryChangeIsToldToEveryKnownPeerAndEveryBackend() throws Exception {
         Fixtures.Backend second = new Fixtures.Backend("second");
         start(60, 120);

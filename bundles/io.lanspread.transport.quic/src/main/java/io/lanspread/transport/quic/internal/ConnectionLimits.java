@@ -11,14 +11,27 @@ import java.util.Map;
  */
 final class ConnectionLimits {
 
-    private final int perAddress;
-    private final int total;
+    private int perAddress; // guarded by this
+    private int total; // guarded by this
     private final Map<InetAddress, Integer> open = new HashMap<>();
     private int openTotal;
 
     ConnectionLimits(int perAddress, int total) {
+        resize(perAddress, total);
+    }
+
+    /** New limits for connections from now on; open ones beyond them stay until they close. */
+    synchronized void resize(int perAddress, int total) {
         this.perAddress = Math.max(1, perAddress);
         this.total = Math.max(1, total);
+    }
+
+    synchronized int perAddress() {
+        return perAddress;
+    }
+
+    synchronized int total() {
+        return total;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -43,26 +44,48 @@ public final class IdentityComponent implements TlsIdentity {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityComponent.class);
 
-    private final PrivateKey privateKey;
-    private final X509Certificate certificate;
-    private final String peerId;
-    private final String fingerprint;
-    private final String name;
-    private final Optional<PartyKey> partyKey;
+    /** One consistent set: a change replaces it whole, so readers never mix an old key with a new certificate. */
+    private volatile Material current;
 
     @Activate
     public IdentityComponent(Config config) throws IOException, GeneralSecurityException {
-        IdentityStore.KeyMaterial keys = IdentityStore.loadOrCreate(Path.of(config.state_dir()).resolve("identity"));
-        this.privateKey = keys.privateKey();
-        this.certificate = keys.certificate();
-        this.peerId = PeerIds.peerId(certificate);
-        this.fingerprint = PeerIds.fingerprint(certificate);
-        this.name = config.name().isBlank() ? hostName() : config.name().strip();
-        this.partyKey = PartyKey.of(config.party_key());
-        LOG.info("peer id {} ({}){}", peerId, name, partyKey.isPresent() ? ", in a party with a key" : "");
+        current = load(config);
+        LOG.info("peer id {} ({}){}", current.peerId(), current.name(),
+                current.partyKey().isPresent() ? ", in a party with a key" : "");
     }
 
-    private String hostName() {
+    /**
+     * Applies a new name, party key or state folder in place; the QUIC server and client are told through
+     * their references' updated callbacks (this service's properties change with the configuration) and
+     * renew their TLS contexts only when the key material or the party key changed.
+     */
+    @Modified
+    void modified(Config config) throws IOException, GeneralSecurityException {
+        Material before = current;
+        Material after = load(config);
+        current = after;
+        if (!after.peerId().equals(before.peerId())) {
+            LOG.info("peer id is now {} ({}), from the key in {}", after.peerId(), after.name(), config.state_dir());
+        } else if (!after.name().equals(before.name())) {
+            LOG.info("peer name is now {}", after.name());
+        }
+    }
+
+    private static Material load(Config config) throws IOException, GeneralSecurityException {
+        IdentityStore.KeyMaterial keys = IdentityStore.loadOrCreate(Path.of(config.state_dir()).resolve("identity"));
+        String peerId = PeerIds.peerId(keys.certificate());
+        String name = config.name().isBlank() ? hostName(peerId) : config.name().strip();
+        return new Material(keys.privateKey(), keys.certificate(), peerId, PeerIds.fingerprint(keys.certificate()),
+                name, PartyKey.of(config.party_key()));
+    }
+
+    /** This identity as it is now, unchanging. */
+    @Override
+    public TlsIdentity current() {
+        return current;
+    }
+
+    private static String hostName(String peerId) {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
@@ -72,31 +95,40 @@ public final class IdentityComponent implements TlsIdentity {
 
     @Override
     public String peerId() {
-        return peerId;
+        return current.peerId();
     }
 
     @Override
     public String name() {
-        return name;
+        return current.name();
     }
 
     @Override
     public String certificateFingerprint() {
-        return fingerprint;
+        return current.certificateFingerprint();
     }
 
     @Override
     public PrivateKey privateKey() {
-        return privateKey;
+        return current.privateKey();
     }
 
     @Override
     public X509Certificate certificate() {
-        return certificate;
+        return current.certificate();
     }
 
     @Override
     public Optional<PartyKey> partyKey() {
-        return partyKey;
+        return current.partyKey();
+    }
+
+    /** The identity at one moment. */
+    private record Material(PrivateKey privateKey, X509Certificate certificate, String peerId,
+            String certificateFingerprint, String name, Optional<PartyKey> partyKey) implements TlsIdentity {
+        @Override
+        public TlsIdentity current() {
+            return this;
+        }
     }
 }

@@ -68,6 +68,17 @@ public final class PartyKey {
         }
     }
 
+    /** Same secret (compared in constant time): a reconfiguration that keeps it keeps the connections. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PartyKey that && MessageDigest.isEqual(key.getEncoded(), that.key.getEncoded());
+    }
+
+    @Override
+    public int hashCode() {
+        return PartyKey.class.hashCode(); // never derived from the secret
+    }
+
     @Override
     public String toString() {
         return "PartyKey[hidden]";

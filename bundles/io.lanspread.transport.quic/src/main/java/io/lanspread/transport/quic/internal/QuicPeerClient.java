@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -51,9 +52,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -76,6 +74,11 @@ import io.netty.util.concurrent.ScheduledFuture;
  * <p>
  * With a party key (from the identity) every new connection proves it right after the handshake and checks the
  * server's proof in return before any request uses it; a peer outside the party fails every request.
+ * <p>
+ * A configuration change never restarts the component (the download manager and the orchestrator keep it):
+ * timeouts and limits apply to requests from then on; a new UDP layer or thread count, and a new key or party
+ * key of the identity, close the connections (requests in flight fail and are retried by their callers) and
+ * every request from then on connects anew with them.
  */
 @Component(name = "io.lanspread.transport.quic.client", service = PeerClient.class)
 @Designate(ocd = QuicPeerClient.Config.class)
@@ -121,64 +124,140 @@ public final class QuicPeerClient implements PeerClient {
     private final Map<InetSocketAddress, CompletableFuture<PeerConnection>> connections = new ConcurrentHashMap<>();
     /** The peer id last proven by a ping or hello to each address. */
     private final Map<InetSocketAddress, String> pins = new ConcurrentHashMap<>();
-    private final UdpTransport udp;
-    private final EventLoopGroup group;
     private final ExecutorService executor;
-    private final QuicSslContext ssl;
-    private final String name;
-    private final Duration requestTimeout;
-    private final Duration noticeTimeout;
-    private final Duration chunkTimeout;
-    private final Duration fileIdleTimeout;
-    private final int connectTimeoutMillis;
-    private final int maxWaitingRequests;
-    private final PartyKey party;
-    private final X509Certificate certificate;
     private final InetAddress localAddress;
+    /** The identity service, for names and key changes; null in tests that give a TLS context of their own. */
+    private final TlsIdentity identity;
+    /** The name in hellos when there is no identity (tests). */
+    private final String fixedName;
+    private volatile Loop loop; // replaced under this
+    private volatile Credentials credentials; // replaced under this
+    private volatile Duration requestTimeout;
+    private volatile Duration noticeTimeout;
+    private volatile Duration chunkTimeout;
+    private volatile Duration fileIdleTimeout;
+    private volatile int connectTimeoutMillis;
+    private volatile int maxWaitingRequests;
+
+    /** The UDP layer and event loops, made for one set of settings. */
+    private record Loop(UdpTransport udp, EventLoopGroup group, boolean nativeTransport, int udpPayloadBytes,
+            int threads) {
+
+        static Loop of(Config config) {
+            UdpTransport udp = UdpTransport.choose(config.native_transport(), config.udp_payload_bytes());
+            int threads = Math.max(1, config.event_loop_threads());
+            return new Loop(udp, udp.newGroup(threads, new DefaultThreadFactory("lanspread-quic-client", true)),
+                    config.native_transport(), config.udp_payload_bytes(), threads);
+        }
+
+        boolean fits(Config config) {
+            return nativeTransport == config.native_transport() && udpPayloadBytes == config.udp_payload_bytes()
+                    && threads == Math.max(1, config.event_loop_threads());
+        }
+    }
+
+    /**
+     * What a new connection presents: the TLS context, the party key it proves (null: none) with the certificate
+     * the proof binds, and the keys it was made from (null when a test gave the context).
+     */
+    private record Credentials(QuicSslContext ssl, PartyKey party, X509Certificate certificate, TlsIdentity keys) {
+
+        static Credentials of(TlsIdentity keys) {
+            return new Credentials(TlsContexts.client(keys), keys.partyKey().orElse(null), keys.certificate(), keys);
+        }
+    }
 
     @Activate
-    public QuicPeerClient(Config config, @Reference TlsIdentity identity) {
+    public QuicPeerClient(Config config, @Reference(bind = "bindIdentity", updated = "identityUpdated") TlsIdentity identity) {
         this(config, identity, null);
     }
 
     /** With connections from {@code localAddress} (null: any; tests use several 127.0.0.x source addresses). */
     QuicPeerClient(Config config, TlsIdentity identity, InetAddress localAddress) {
-        this(config, TlsContexts.client(identity), identity.name(), identity.partyKey().orElse(null),
-                identity.certificate(), localAddress);
+        this(config, identity, Credentials.of(identity.current()), localAddress);
     }
 
     /** With any TLS context (tests use one without a client certificate) and no party key. */
     QuicPeerClient(Config config, QuicSslContext ssl, String name) {
-        this(config, ssl, name, null, null, null);
+        this(config, null, new Credentials(ssl, null, null, null), null, name);
+    }
+
+    private QuicPeerClient(Config config, TlsIdentity identity, Credentials credentials, InetAddress localAddress) {
+        this(config, identity, credentials, localAddress, null);
+    }
+
+    /** @param fixedName the name in hellos when there is no identity (tests) */
+    private QuicPeerClient(Config config, TlsIdentity identity, Credentials credentials, InetAddress localAddress,
+            String fixedName) {
+        this.identity = identity;
+        this.fixedName = fixedName;
+        this.credentials = credentials;
+        this.localAddress = localAddress;
+        applyTimeouts(config);
+        loop = Loop.of(config);
+        // callers may block in callbacks, so the pool grows instead of queueing
+        executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Threads.named("lanspread-quic-callback"));
     }
 
     /**
-     * @param party the party key every connection proves before it is used; null for none
-     * @param certificate the certificate {@code ssl} presents (the party proof binds it); null without a party
+     * Timeouts and the waiting limit apply to requests and connections from now on. A new UDP layer or thread
+     * count replaces the event loops: the connections close (their requests fail, and callers retry) and the
+     * old loops stop in the background.
      */
-    private QuicPeerClient(Config config, QuicSslContext ssl, String name, PartyKey party,
-            X509Certificate certificate, InetAddress localAddress) {
-        this.ssl = ssl;
-        this.name = name;
-        this.party = party;
-        this.certificate = certificate;
-        this.localAddress = localAddress;
+    @Modified
+    synchronized void modified(Config config) {
+        applyTimeouts(config);
+        if (loop.fits(config)) {
+            return;
+        }
+        Loop old = loop;
+        loop = Loop.of(config);
+        LOG.info("QUIC client now uses {} with {} event loop threads", loop.udp(), loop.threads());
+        dropAll();
+        executor.execute(() -> Threads.shutdown(old.group()));
+    }
+
+    /**
+     * Nothing to do: the constructor has the identity. Felix SCR calls a reference's updated method only when
+     * the reference also names a bind method.
+     */
+    void bindIdentity(TlsIdentity bound) {
+        // the constructor took it
+    }
+
+    /** A new key or party key of the identity: new connections present it, the old ones close. */
+    synchronized void identityUpdated(TlsIdentity updated) {
+        TlsIdentity now = updated.current();
+        Credentials before = credentials;
+        if (before.keys() != null && now.keysDifferFrom(before.keys())) {
+            credentials = Credentials.of(now);
+            LOG.info("QUIC client reconnects with the identity's new key or party key");
+            dropAll();
+        }
+    }
+
+    private void applyTimeouts(Config config) {
         requestTimeout = Duration.ofSeconds(Math.max(1, config.request_timeout_seconds()));
         noticeTimeout = Duration.ofSeconds(Math.max(1, config.notice_timeout_seconds()));
         chunkTimeout = Duration.ofSeconds(Math.max(1, config.chunk_timeout_seconds()));
         fileIdleTimeout = Duration.ofSeconds(Math.max(1, config.file_idle_timeout_seconds()));
         connectTimeoutMillis = (int) TimeUnit.SECONDS.toMillis(Math.max(1, config.connect_timeout_seconds()));
         maxWaitingRequests = Math.max(1, config.max_waiting_requests());
-        udp = UdpTransport.choose(config.native_transport(), config.udp_payload_bytes());
-        group = udp.newGroup(Math.max(1, config.event_loop_threads()),
-                new DefaultThreadFactory("lanspread-quic-client", true));
-        // callers may block in callbacks, so the pool grows instead of queueing
-        executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Threads.named("lanspread-quic-callback"));
+    }
+
+    /** Closes every connection (pins stay: the peers are the same); the next request to each connects anew. */
+    private void dropAll() {
+        List.copyOf(connections.keySet()).forEach(this::drop);
+    }
+
+    /** The name hellos carry: the identity's now. */
+    private String name() {
+        return identity != null ? identity.name() : fixedName;
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         List<ChannelFuture> closing = new ArrayList<>();
         for (CompletableFuture<PeerConnection> f : connections.values()) {
             PeerConnection connection = f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
@@ -194,7 +273,7 @@ public final class QuicPeerClient implements PeerClient {
         for (ChannelFuture f : closing) { // lets the close reach the peers before the event loops stop
             f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-        Threads.shutdown(group); // fails what is in flight; those completions still run on the executor
+        Threads.shutdown(loop.group()); // fails what is in flight; those completions still run on the executor
         Threads.shutdown(executor);
     }
 
@@ -212,7 +291,7 @@ public final class QuicPeerClient implements PeerClient {
     public CompletionStage<PeerHello> hello(InetSocketAddress peer, int listenPort, long libraryRevision) {
         Request.Hello request;
         try {
-            request = new Request.Hello(name, listenPort, libraryRevision);
+            request = new Request.Hello(name(), listenPort, libraryRevision);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, e.getMessage()));
         }
@@ -530,7 +609,7 @@ public final class QuicPeerClient implements PeerClient {
     }
 
     private void schedule(Completion<?> completion, Duration timeout, boolean idle, long delayNanos) {
-        ScheduledFuture<?> timer = group.next().schedule(() -> {
+        ScheduledFuture<?> timer = loop.group().next().schedule(() -> {
             if (completion.isSettled()) {
                 return;
             }
@@ -577,20 +656,25 @@ public final class QuicPeerClient implements PeerClient {
                 connections.remove(peer, result);
             }
         });
+        Loop current = loop;
+        UdpTransport udp = current.udp();
+        Credentials presented = credentials;
+        int waitingLimit = maxWaitingRequests;
+        int connectTimeout = connectTimeoutMillis;
         ChannelHandler codecHandler = QuicSettings.apply(new QuicClientCodecBuilder(), udp.udpPayload())
-                .sslContext(ssl).build();
-        udp.configure(new Bootstrap()).group(group).handler(codecHandler)
+                .sslContext(presented.ssl()).build();
+        udp.configure(new Bootstrap()).group(current.group()).handler(codecHandler)
                 .bind(new InetSocketAddress(localAddress, 0)).addListener(bound -> {
                     if (!bound.isSuccess()) {
                         result.completeExceptionally(bound.cause());
                         return;
                     }
                     Channel datagram = ((ChannelFuture) bound).channel();
-                    StreamCredit streams = new StreamCredit(peer, maxWaitingRequests);
+                    StreamCredit streams = new StreamCredit(peer, waitingLimit);
                     QuicChannel.newBootstrap(datagram)
                             .handler(streams)
                             .streamHandler(new ChannelInboundHandlerAdapter()) // the server opens no streams
-                            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout)
                             .option(UdpTransport.segmentedSendsOption(), udp.segmentedSends())
                             .remoteAddress(peer)
                             .connect()
@@ -616,10 +700,10 @@ public final class QuicPeerClient implements PeerClient {
                                     connections.remove(peer, result);
                                     LOG.debug("connection to {} closed", peer);
                                 });
-                                if (party == null) {
+                                if (presented.party() == null) {
                                     result.complete(connection);
                                 } else {
-                                    proveParty(connection, result);
+                                    proveParty(connection, result, presented);
                                 }
                             });
                 });
@@ -630,7 +714,10 @@ public final class QuicPeerClient implements PeerClient {
      * connection handed to requests. A peer without the key (or with another one) fails the connection, so
      * its ping and hello fail and it is never listed.
      */
-    private void proveParty(PeerConnection connection, CompletableFuture<PeerConnection> result) {
+    private void proveParty(PeerConnection connection, CompletableFuture<PeerConnection> result,
+            Credentials presented) {
+        PartyKey party = presented.party();
+        X509Certificate certificate = presented.certificate();
         InetSocketAddress peer = connection.address();
         X509Certificate server = CallerIdentity.certificate(connection.quic()).orElseThrow();
         byte[] frame = codec.encode(new Request.PartyProof(party.clientProof(certificate, server)));
@@ -736,7 +823,7 @@ public final class QuicPeerClient implements PeerClient {
 
     /** The UDP layer in use (for tests). */
     UdpTransport udp() {
-        return udp;
+        return loop.udp();
     }
 
     /** The live connection to {@code peer}, if any (for tests). */

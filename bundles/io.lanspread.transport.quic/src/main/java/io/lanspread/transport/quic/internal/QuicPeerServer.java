@@ -1,23 +1,16 @@
 package io.lanspread.transport.quic.internal;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -30,24 +23,7 @@ import org.slf4j.LoggerFactory;
 import io.lanspread.api.game.LocalLibrary;
 import io.lanspread.api.transport.PeerNoticeListener;
 import io.lanspread.api.transport.PeerServer;
-import io.lanspread.protocol.MessageCodec;
 import io.lanspread.protocol.Protocol;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicServerCodecBuilder;
-import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.internal.PlatformDependent;
 
 /**
  * Serves this peer's library over QUIC: one bidirectional stream per request (see docs/protocol.md), in
@@ -61,6 +37,10 @@ import io.netty.util.internal.PlatformDependent;
  * credit), time to send a request, and file bytes held for sending per connection and in total
  * ({@link ConnectionBudget} within the {@link ReadBudget}). With a party key (from the identity) nothing is
  * served to a connection before it proved the key ({@link PartyGate}).
+ * <p>
+ * A configuration change never restarts the component (its consumers keep it): thread count, request timeout
+ * and connection limits apply at once; the rest, and a new key or party key of the identity, move the server to
+ * a new socket in place ({@link ServerEndpoint}), so that connected clients reconnect and go on.
  */
 @Component(name = "io.lanspread.transport.quic.server", service = PeerServer.class)
 @Designate(ocd = QuicPeerServer.Config.class)
@@ -115,97 +95,102 @@ public final class QuicPeerServer implements PeerServer {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerServer.class);
-    private static final long CLOSE_WAIT_MILLIS = 2000;
-    private static final InetAddress WILDCARD = new InetSocketAddress(0).getAddress();
 
     private final List<PeerNoticeListener> noticeListeners = new CopyOnWriteArrayList<>();
-    private final Set<QuicChannel> connections = ConcurrentHashMap.newKeySet();
-    private final UdpTransport udp;
-    private final ReadBudget budget;
-    private final EventLoopGroup group;
-    private final ExecutorService blocking;
-    private final Channel channel;
-    private final InetSocketAddress localAddress;
-    private final LongAdder servedBytes = new LongAdder();
-    private final LongAdder acceptedConnections = new LongAdder();
-    private final LongAdder refusedConnections = new LongAdder();
-    private final ConnectionLimits limits;
+    private final ThreadPoolExecutor blocking;
+    private final ServerCounters counters = new ServerCounters();
     private final RefusalLog refusals = new RefusalLog(LOG);
+    private final ServerEndpoint.Shared shared;
+    private volatile long requestTimeoutMillis;
+    private volatile ServerEndpoint endpoint; // replaced under this
 
     @Activate
-    public QuicPeerServer(Config config, @Reference LocalLibrary library, @Reference TlsIdentity identity) {
-        udp = UdpTransport.choose(config.native_transport(), config.udp_payload_bytes());
-        group = udp.newGroup(1, new DefaultThreadFactory("lanspread-quic-server", true));
+    public QuicPeerServer(Config config, @Reference LocalLibrary library,
+            @Reference(bind = "bindIdentity", updated = "identityUpdated") TlsIdentity identity) {
         int threads = Math.max(1, config.io_threads());
         blocking = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Threads.named("lanspread-quic-server-io"));
-        ((ThreadPoolExecutor) blocking).allowCoreThreadTimeOut(true);
-        long requestTimeoutMillis = TimeUnit.SECONDS.toMillis(Math.max(1, config.request_timeout_seconds()));
-        SendBudgetSizes sizes = SendBudgetSizes.of(config.send_budget_mib(), config.connection_send_budget_mib(),
-                PlatformDependent.maxDirectMemory());
-        budget = new ReadBudget(sizes.totalBytes(), blocking);
-        long connectionBudgetBytes = sizes.perConnectionBytes();
-        limits = new ConnectionLimits(config.max_connections_per_address(), config.max_connections());
+        blocking.allowCoreThreadTimeOut(true);
+        requestTimeoutMillis = requestTimeoutMillis(config);
+        shared = new ServerEndpoint.Shared(library, identity, blocking, new NoticeListeners(noticeListeners),
+                counters, refusals, () -> requestTimeoutMillis);
         try {
-            RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
-                    new NoticeListeners(noticeListeners), servedBytes, budget,
-                    new PartyGate(identity.partyKey(), identity.certificate(), refusals));
-            ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder(), Math.max(1, config.max_streams()),
-                            udp.udpPayload())
-                    .congestionControlAlgorithm(QuicSettings.congestionControl(config.congestion_control()))
-                    .sslContext(TlsContexts.server(identity))
-                    .tokenHandler(null) // no address-validation retry: one round trip less on a LAN
-                    .option(UdpTransport.segmentedSendsOption(), udp.segmentedSends())
-                    .handler(new ChannelInitializer<QuicChannel>() {
-                        @Override
-                        protected void initChannel(QuicChannel connection) {
-                            InetAddress remote = remoteAddress(connection);
-                            String refusal = limits.admit(remote);
-                            if (refusal != null) {
-                                refusedConnections.increment();
-                                refusals.refused(remote, refusal);
-                                ConnectionRefusal.refuse(connection, refusal);
-                                return;
-                            }
-                            connections.add(connection);
-                            acceptedConnections.increment();
-                            new ConnectionBudget(connectionBudgetBytes, budget, blocking).attachTo(connection);
-                            connection.closeFuture().addListener(f -> {
-                                connections.remove(connection);
-                                limits.release(remote);
-                            });
-                        }
-                    })
-                    .streamOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
-                        @Override
-                        protected void initChannel(QuicStreamChannel stream) {
-                            if (ConnectionRefusal.isRefused(stream.parent())) {
-                                stream.close(); // its connection closes as soon as the handshake is done
-                                return;
-                            }
-                            stream.pipeline().addLast(new ServerStreamHandler(processor, requestTimeoutMillis));
-                        }
-                    })
-                    .build();
-            InetSocketAddress bind = new InetSocketAddress(config.bind_address(), config.port());
-            channel = udp.configure(new Bootstrap()).group(group).handler(codec).bind(bind).syncUninterruptibly().channel();
-            localAddress = (InetSocketAddress) channel.localAddress();
-        } catch (RuntimeException e) {
-            Threads.shutdown(group);
+            endpoint = new ServerEndpoint(ServerEndpoint.Settings.of(config), config.port(), identity.current(), shared,
+                    config.max_connections_per_address(), config.max_connections());
+        } catch (Throwable e) { // Netty throws a failed bind's IOException unchecked
             Threads.shutdown(blocking);
             throw e;
         }
-        LOG.info("QUIC server listening on {} ({})", localAddress, udp);
+        LOG.info("QUIC server listening on {} ({})", endpoint.localAddress(), endpoint.udp());
     }
 
-    /** The client's IP address; the wildcard address should a connection ever lack one (counted together). */
-    private static InetAddress remoteAddress(QuicChannel connection) {
-        SocketAddress remote = connection.remoteSocketAddress();
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress();
+    /** Applies what can be applied live, and moves to a new socket when what the socket is built with changed. */
+    @Modified
+    synchronized void modified(Config config) {
+        int threads = Math.max(1, config.io_threads());
+        if (threads > blocking.getMaximumPoolSize()) { // the order keeps core <= maximum
+            blocking.setMaximumPoolSize(threads);
+            blocking.setCorePoolSize(threads);
+        } else {
+            blocking.setCorePoolSize(threads);
+            blocking.setMaximumPoolSize(threads);
         }
-        return WILDCARD;
+        requestTimeoutMillis = requestTimeoutMillis(config);
+        endpoint.limits().resize(config.max_connections_per_address(), config.max_connections());
+        ServerEndpoint.Settings settings = ServerEndpoint.Settings.of(config);
+        if (!settings.equals(endpoint.settings())) {
+            rebind(settings, endpoint.keys(), config);
+        }
+    }
+
+    /**
+     * Nothing to do: the constructor has the identity. Felix SCR calls a reference's updated method only when
+     * the reference also names a bind method.
+     */
+    void bindIdentity(TlsIdentity bound) {
+        // the constructor took it
+    }
+
+    /** The identity's configuration changed: a new key or party key needs a new TLS context, so a new socket. */
+    synchronized void identityUpdated(TlsIdentity identity) {
+        TlsIdentity now = identity.current();
+        if (now.keysDifferFrom(endpoint.keys())) {
+            ServerEndpoint current = endpoint;
+            rebind(current.settings(), now, null);
+        }
+    }
+
+    private void rebind(ServerEndpoint.Settings settings, TlsIdentity keys, Config config) {
+        ServerEndpoint old = endpoint;
+        int oldPort = old.localAddress().getPort();
+        int perAddress = config != null ? config.max_connections_per_address() : old.limits().perAddress();
+        int total = config != null ? config.max_connections() : old.limits().total();
+        // port 0 keeps the port picked before, unless the address changes: peers know this peer by it
+        boolean sameAddress = settings.bindAddress().equals(old.settings().bindAddress());
+        int port = settings.port() == 0 && old.settings().port() == 0 && sameAddress ? oldPort : settings.port();
+        // the same port must be free before it is bound again (on any address: the wildcard holds them all)
+        boolean closeFirst = port == oldPort;
+        if (closeFirst) {
+            old.close("server moving to new settings");
+        }
+        try {
+            endpoint = new ServerEndpoint(settings, port, keys, shared, perAddress, total);
+        } catch (Exception e) { // a failed bind's IOException comes unchecked from Netty
+            LOG.warn("The QUIC server cannot listen on {} port {} ({}), so it stays on {}.", settings.bindAddress(),
+                    port, e.getMessage(), closeFirst ? "its previous settings" : old.localAddress());
+            if (closeFirst) {
+                endpoint = new ServerEndpoint(old.settings(), oldPort, old.keys(), shared, perAddress, total);
+            }
+            return;
+        }
+        if (!closeFirst) {
+            old.close("server moved to port " + endpoint.localAddress().getPort());
+        }
+        LOG.info("QUIC server now listening on {} ({})", endpoint.localAddress(), endpoint.udp());
+    }
+
+    private static long requestTimeoutMillis(Config config) {
+        return TimeUnit.SECONDS.toMillis(Math.max(1, config.request_timeout_seconds()));
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -219,59 +204,45 @@ public final class QuicPeerServer implements PeerServer {
     }
 
     @Deactivate
-    void deactivate() {
-        closeConnections();
-        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        Threads.shutdown(group);
+    synchronized void deactivate() {
+        endpoint.close("server shutting down");
         Threads.shutdown(blocking);
-    }
-
-    /** Application close (code 0) on every connection, waiting a bounded time for the close to be sent. */
-    private void closeConnections() {
-        List<ChannelFuture> closing = new ArrayList<>();
-        for (QuicChannel connection : connections) {
-            closing.add(connection.close(true, 0,
-                    Unpooled.copiedBuffer("server shutting down", StandardCharsets.US_ASCII)));
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
-        for (ChannelFuture f : closing) {
-            f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
     }
 
     /** The send budget (for tests). */
     ReadBudget budget() {
-        return budget;
+        return endpoint.budget();
     }
 
     /** The UDP layer in use (for tests). */
     UdpTransport udp() {
-        return udp;
+        return endpoint.udp();
     }
 
     /** Open connections from clients (for tests). */
     int connectionCount() {
-        return connections.size();
+        return endpoint.connectionCount();
     }
 
     /** Connections refused by the limits since the start (for tests). */
     long refusedConnections() {
-        return refusedConnections.sum();
+        return counters.refused().sum();
     }
 
     /** The connection limits (for tests). */
     ConnectionLimits limits() {
-        return limits;
+        return endpoint.limits();
     }
 
     /** Connections accepted since the start (for tests). */
     long acceptedConnections() {
-        return acceptedConnections.sum();
+        return counters.accepted().sum();
     }
 
+    /** The address bound now; it changes when the configuration moves the server to another port or address. */
     @Override
     public InetSocketAddress localAddress() {
-        return localAddress;
+        return endpoint.localAddress();
     }
 
     /** The newest version (2); connections that negotiated lanspread/1 are still served as version 1. */
@@ -282,6 +253,6 @@ public final class QuicPeerServer implements PeerServer {
 
     @Override
     public long servedBytes() {
-        return servedBytes.sum();
+        return counters.served().sum();
     }
 }

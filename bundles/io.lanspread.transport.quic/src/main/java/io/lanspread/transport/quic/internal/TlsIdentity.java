@@ -20,4 +20,17 @@ public interface TlsIdentity extends LocalIdentity {
     default Optional<PartyKey> partyKey() {
         return Optional.empty();
     }
+
+    /**
+     * This identity as it is now, unchanging: a configuration change replaces the identity's key, certificate,
+     * name or party key, and whoever builds a TLS context reads them together from one snapshot.
+     */
+    default TlsIdentity current() {
+        return this;
+    }
+
+    /** Whether TLS contexts made from {@code before} must be made again for this one (key or party key). */
+    default boolean keysDifferFrom(TlsIdentity before) {
+        return !certificate().equals(before.certificate()) || !partyKey().equals(before.partyKey());
+    }
 }
