@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -28,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.game.PartialCopies;
 import io.lanspread.api.transport.PeerNoticeListener;
 import io.lanspread.api.transport.PeerServer;
 import io.lanspread.protocol.MessageCodec;
@@ -149,7 +151,7 @@ public final class QuicPeerServer implements PeerServer {
         try {
             RequestProcessor processor = new RequestProcessor(library, identity, new MessageCodec(), blocking,
                     new NoticeListeners(noticeListeners), servedBytes, budget,
-                    new PartyGate(identity.partyKey(), identity.certificate(), refusals));
+                    new PartyGate(identity.partyKey(), identity.certificate(), refusals), () -> partialCopies);
             ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder(), Math.max(1, config.max_streams()),
                             udp.udpPayload())
                     .congestionControlAlgorithm(QuicSettings.congestionControl(config.congestion_control()))
@@ -206,6 +208,21 @@ public final class QuicPeerServer implements PeerServer {
             return inet.getAddress();
         }
         return WILDCARD;
+    }
+
+    /** The games this peer is still downloading and shares (swarming); served when the library lacks them. */
+    private volatile PartialCopies partialCopies;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetPartialCopies")
+    void setPartialCopies(PartialCopies copies) {
+        partialCopies = copies;
+    }
+
+    void unsetPartialCopies(PartialCopies copies) {
+        if (partialCopies == copies) {
+            partialCopies = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

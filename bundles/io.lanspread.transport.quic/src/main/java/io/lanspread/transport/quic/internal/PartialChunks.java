@@ -1,0 +1,44 @@
+package io.lanspread.transport.quic.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import io.lanspread.api.game.PartialCopy;
+import io.lanspread.protocol.Request;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Chunks of a game version this peer is still downloading (swarming): only those its partial copy holds
+ * verified, each checked against the manifest again as it is read, so bytes that changed on disk since they
+ * were written are refused rather than served.
+ */
+final class PartialChunks implements ChunkReader {
+
+    private final PartialCopy copy;
+
+    PartialChunks(PartialCopy copy) {
+        this.copy = copy;
+    }
+
+    @Override
+    public void checkServed() {
+        // the copy was found when the stream started; a copy that ends meanwhile fails its reads
+    }
+
+    @Override
+    public void read(Request.GetChunks.Range range, ByteBuf target) throws IOException, ServedFiles.ChunkNotHeld {
+        int at = target.writerIndex();
+        target.ensureWritable(range.length());
+        ByteBuffer into = target.nioBuffer(at, range.length());
+        if (!copy.read(range.path(), range.offset(), range.length(), into)) {
+            throw new ServedFiles.ChunkNotHeld("the chunk at " + range.offset() + " of " + range.path()
+                    + " is not held verified by this peer's partial copy");
+        }
+        target.writerIndex(at + range.length());
+    }
+
+    @Override
+    public void close() {
+        // nothing kept open: the copy opens its file per read
+    }
+}
