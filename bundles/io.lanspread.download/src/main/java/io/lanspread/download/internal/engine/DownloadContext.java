@@ -9,6 +9,7 @@ import io.lanspread.api.download.DownloadStatus;
 import io.lanspread.download.internal.lifecycle.Lifecycle;
 import io.lanspread.download.internal.schedule.ChunkBoard;
 import io.lanspread.download.internal.schedule.Scheduler;
+import io.lanspread.download.internal.share.StagedCopy;
 import io.lanspread.download.internal.source.FileIndex;
 import io.lanspread.download.internal.source.SourceSet;
 import io.lanspread.download.internal.source.Throughput;
@@ -53,6 +54,8 @@ final class DownloadContext {
     int writesInFlight;
     long doneBytes;
     long reusedBytes;
+    /** What other peers may read of this download while it fetches (swarming); null when not shared. */
+    volatile StagedCopy shared;
 
     private volatile DownloadStatus snapshot;
     private DownloadStatus lastNotified;
@@ -72,6 +75,15 @@ final class DownloadContext {
 
     String gameId() {
         return request.gameId();
+    }
+
+    /** Stops sharing the staging folder (the download ends or stops). */
+    void unshare() {
+        StagedCopy copy = shared;
+        shared = null;
+        if (copy != null) {
+            copy.close();
+        }
     }
 
     /** Runs the task on the serial executor; the status is published after it. */

@@ -1,23 +1,33 @@
 package io.lanspread.download.internal.planner;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 
 import io.lanspread.api.download.PlannedRequest;
 import io.lanspread.api.download.PlanningContext;
 import io.lanspread.api.download.SourceView;
 
 /**
- * Walks a download's open chunks (neither done nor in flight) in file order without rescanning from the
- * start every time: a cursor skips what is settled and moves back when a chunk opens again.
+ * Walks a download's open chunks (neither done nor in flight) in chunk order from the download's
+ * {@link PlanningContext#startChunk() start}, wrapping around, without rescanning from the start every time: a
+ * cursor skips what is settled and moves back when a chunk opens again.
  */
 final class OpenChunks {
+    /** Open chunks a source holds that are compared for rarity at most, per request, beyond those it asked. */
+    static final int RARITY_WINDOW = 64;
+
     private final PlanningContext context;
+    private final int start;
+    /** Steps from {@link #start}: everything before it is settled. */
     private int first;
 
     OpenChunks(PlanningContext context) {
         this.context = context;
+        int count = context.chunkCount();
+        this.start = count == 0 ? 0 : Math.floorMod(context.startChunk(), count);
     }
 
     boolean isOpen(int index) {
@@ -26,21 +36,28 @@ final class OpenChunks {
 
     /** A chunk may be open again (it failed, or its source left or stalled). */
     void reopened(int index) {
-        first = Math.min(first, index);
+        int count = context.chunkCount();
+        first = Math.min(first, Math.floorMod(index - start, Math.max(1, count)));
     }
 
     void rewind() {
         first = 0;
     }
 
-    /** Up to {@code max} open chunks in file order that {@code take} accepts. */
+    private int at(int step, int count) {
+        int index = start + step;
+        return index >= count ? index - count : index;
+    }
+
+    /** Up to {@code max} open chunks in chunk order that {@code take} accepts. */
     List<Integer> take(int max, IntPredicate take) {
         int count = context.chunkCount();
-        while (first < count && !isOpen(first)) {
+        while (first < count && !isOpen(at(first, count))) {
             first++;
         }
         List<Integer> taken = new ArrayList<>(max);
-        for (int i = first; i < count && taken.size() < max; i++) {
+        for (int step = first; step < count && taken.size() < max; step++) {
+            int i = at(step, count);
             if (isOpen(i) && take.test(i)) {
                 taken.add(i);
             }
@@ -48,6 +65,36 @@ final class OpenChunks {
         return taken;
     }
 
+    /**
+     * Up to {@code max} open chunks that {@code take} accepts, the rarest first: of the first {@code max} +
+     * {@link #RARITY_WINDOW} such chunks in chunk order, those with the fewest {@code holders}, ties in chunk
+     * order. With every source holding everything this is plain chunk order.
+     */
+    List<Integer> takeRarest(int max, IntPredicate take, IntUnaryOperator holders) {
+        int count = context.chunkCount();
+        while (first < count && !isOpen(at(first, count))) {
+            first++;
+        }
+        int window = max + RARITY_WINDOW;
+        List<int[]> candidates = new ArrayList<>();
+        boolean allEqual = true;
+        for (int step = first; step < count && candidates.size() < window; step++) {
+            int i = at(step, count);
+            if (isOpen(i) && take.test(i)) {
+                int rarity = holders.applyAsInt(i);
+                allEqual &= candidates.isEmpty() || candidates.get(0)[1] == rarity;
+                candidates.add(new int[] {i, rarity});
+            }
+        }
+        if (!allEqual) {
+            candidates.sort(Comparator.comparingInt(c -> c[1])); // stable: ties stay in chunk order
+        }
+        List<Integer> taken = new ArrayList<>(Math.min(max, candidates.size()));
+        for (int k = 0; k < candidates.size() && taken.size() < max; k++) {
+            taken.add(candidates.get(k)[0]);
+        }
+        return taken;
+    }
     /** Groups chunks into requests: consecutive chunks of one file go in one request. */
     static List<PlannedRequest> requests(PlanningContext context, SourceView source, List<Integer> chunks) {
         List<PlannedRequest> requests = new ArrayList<>();

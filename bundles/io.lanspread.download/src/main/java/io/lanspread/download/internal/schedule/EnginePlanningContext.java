@@ -16,9 +16,20 @@ public final class EnginePlanningContext implements PlanningContext {
     private final ChunkLayout layout;
     private final ChunkBoard board;
     private final SourceSet sources;
+    private final int startChunk;
 
     public EnginePlanningContext(String downloadId, String gameId, ChunkLayout layout, ChunkBoard board,
             SourceSet sources) {
+        this(downloadId, gameId, layout, board, sources, false);
+    }
+
+    /**
+     * @param spread whether the download starts at a place of its own in chunk order (swarming: downloads of
+     *               the same game on other peers, each with its own random id, start elsewhere)
+     */
+    public EnginePlanningContext(String downloadId, String gameId, ChunkLayout layout, ChunkBoard board,
+            SourceSet sources, boolean spread) {
+        this.startChunk = spread && board.count() > 0 ? Math.floorMod(downloadId.hashCode() * 0x9E3779B1, board.count()) : 0;
         this.downloadId = downloadId;
         this.gameId = gameId;
         this.layout = layout;
@@ -34,6 +45,11 @@ public final class EnginePlanningContext implements PlanningContext {
     @Override
     public String gameId() {
         return gameId;
+    }
+
+    @Override
+    public int startChunk() {
+        return startChunk;
     }
 
     @Override
