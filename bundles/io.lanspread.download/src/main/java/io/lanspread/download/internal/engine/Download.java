@@ -290,8 +290,8 @@ public final class Download {
         context.version = layout.manifest().version();
         context.doneBytes = doneBytes(layout, board.done());
         context.reusedBytes = store.reusedBytes();
-        EnginePlanningContext planning = new EnginePlanningContext(context.id, gameId(), layout, board, context.sources,
-                context.settings.swarm());
+        EnginePlanningContext planning = new EnginePlanningContext(context.id, gameId(), layout, board, context.sources);
+        context.planning = planning;
         context.scheduler = new Scheduler(planning, board, context.sources, context.services.planner(),
                 context.services.builtinPlanner(), chunks::send);
         for (Ballot b : ballots) {

@@ -8,6 +8,7 @@ import io.lanspread.api.download.DownloadState;
 import io.lanspread.api.download.DownloadStatus;
 import io.lanspread.download.internal.lifecycle.Lifecycle;
 import io.lanspread.download.internal.schedule.ChunkBoard;
+import io.lanspread.download.internal.schedule.EnginePlanningContext;
 import io.lanspread.download.internal.schedule.Scheduler;
 import io.lanspread.download.internal.share.StagedCopy;
 import io.lanspread.download.internal.source.FileIndex;
@@ -47,6 +48,7 @@ final class DownloadContext {
     FileIndex files;
     ChunkBoard board;
     Scheduler scheduler;
+    EnginePlanningContext planning;
     /** Asking the holders, voting or opening the store: events and rechecks wait for it. */
     boolean preparing;
     boolean stopped;

@@ -125,6 +125,7 @@ final class PartialHolders {
             }
             return;
         }
+        download.planning.spreadOut(); // another peer fetches this content too
         if (map.unchanged()) {
             return;
         }

@@ -20,7 +20,7 @@ final class OpenChunks {
     static final int RARITY_WINDOW = 64;
 
     private final PlanningContext context;
-    private final int start;
+    private int start;
     /** Steps from {@link #start}: everything before it is settled. */
     private int first;
 
@@ -44,6 +44,15 @@ final class OpenChunks {
         first = 0;
     }
 
+    /** The download moved its start (swarming began): walk from the new one. */
+    private void followStart(int count) {
+        int wanted = count == 0 ? 0 : Math.floorMod(context.startChunk(), count);
+        if (wanted != start) {
+            start = wanted;
+            first = 0;
+        }
+    }
+
     private int at(int step, int count) {
         int index = start + step;
         return index >= count ? index - count : index;
@@ -52,6 +61,7 @@ final class OpenChunks {
     /** Up to {@code max} open chunks in chunk order that {@code take} accepts. */
     List<Integer> take(int max, IntPredicate take) {
         int count = context.chunkCount();
+        followStart(count);
         while (first < count && !isOpen(at(first, count))) {
             first++;
         }
@@ -72,6 +82,7 @@ final class OpenChunks {
      */
     List<Integer> takeRarest(int max, IntPredicate take, IntUnaryOperator holders) {
         int count = context.chunkCount();
+        followStart(count);
         while (first < count && !isOpen(at(first, count))) {
             first++;
         }

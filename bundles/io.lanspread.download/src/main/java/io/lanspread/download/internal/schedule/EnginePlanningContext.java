@@ -16,20 +16,10 @@ public final class EnginePlanningContext implements PlanningContext {
     private final ChunkLayout layout;
     private final ChunkBoard board;
     private final SourceSet sources;
-    private final int startChunk;
+    private int startChunk;
 
     public EnginePlanningContext(String downloadId, String gameId, ChunkLayout layout, ChunkBoard board,
             SourceSet sources) {
-        this(downloadId, gameId, layout, board, sources, false);
-    }
-
-    /**
-     * @param spread whether the download starts at a place of its own in chunk order (swarming: downloads of
-     *               the same game on other peers, each with its own random id, start elsewhere)
-     */
-    public EnginePlanningContext(String downloadId, String gameId, ChunkLayout layout, ChunkBoard board,
-            SourceSet sources, boolean spread) {
-        this.startChunk = spread && board.count() > 0 ? Math.floorMod(downloadId.hashCode() * 0x9E3779B1, board.count()) : 0;
         this.downloadId = downloadId;
         this.gameId = gameId;
         this.layout = layout;
@@ -50,6 +40,17 @@ public final class EnginePlanningContext implements PlanningContext {
     @Override
     public int startChunk() {
         return startChunk;
+    }
+
+    /**
+     * Other peers download the same content (swarming): from now on this download goes on from a place of its
+     * own in chunk order (its id is random, so theirs start elsewhere), and they soon have chunks to trade.
+     * A download alone keeps plain file order.
+     */
+    public void spreadOut() {
+        if (startChunk == 0 && board.count() > 1) {
+            startChunk = Math.max(1, Math.floorMod(downloadId.hashCode() * 0x9E3779B1, board.count()));
+        }
     }
 
     @Override
