@@ -26,11 +26,18 @@ final class PartialChunks implements ChunkReader {
     }
 
     @Override
-    public void read(Request.GetChunks.Range range, ByteBuf target) throws IOException, ServedFiles.ChunkNotHeld {
+    public void read(Request.GetChunks.Range range, ByteBuf target) throws ServedFiles.ChunkNotHeld {
         int at = target.writerIndex();
         target.ensureWritable(range.length());
         ByteBuffer into = target.nioBuffer(at, range.length());
-        if (!copy.read(range.path(), range.offset(), range.length(), into)) {
+        boolean read;
+        try {
+            read = copy.read(range.path(), range.offset(), range.length(), into);
+        } catch (IOException e) { // the download ended meanwhile and its folder moved or went away
+            throw new ServedFiles.ChunkNotHeld("the partial copy of " + range.path() + " is no longer readable: "
+                    + e.getMessage());
+        }
+        if (!read) {
             throw new ServedFiles.ChunkNotHeld("the chunk at " + range.offset() + " of " + range.path()
                     + " is not held verified by this peer's partial copy");
         }
