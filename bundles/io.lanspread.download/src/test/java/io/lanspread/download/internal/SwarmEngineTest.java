@@ -108,6 +108,7 @@ class SwarmEngineTest {
         assertThat(partial.haveCalls.get()).isZero();
         assertThat(h.peers.calls("partial")).isZero();
         assertThat(h.manager.copy("quake", "1.0")).isEmpty();
+        assertThat(end.sharedBytes()).isZero();
     }
 
     @Test
@@ -121,9 +122,15 @@ class SwarmEngineTest {
         assertThat(h.manager.copy("quake", "2.0")).isEmpty();
         assertThat(h.manager.copy("doom", "1.0")).isEmpty();
         assertThat(h.manager.copy("quake", "1.0").orElseThrow().manifest().totalChunks()).isEqualTo(34);
+        // the 4 chunks written are committed on a tick, then the status offers them
+        Harness.await(() -> h.status(id).sharedBytes() == 4L * FakeGame.CHUNK,
+                () -> "4 chunks shared, status " + h.status(id));
+        assertThat(h.status(id).sharedBytes()).isEqualTo(h.manager.copy("quake", "1.0").orElseThrow().held()
+                .cardinality() * (long) FakeGame.CHUNK);
         seeder.release();
         DownloadStatus end = h.awaitEnd(id);
         assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertThat(end.sharedBytes()).as("an ended download shares nothing").isZero();
         assertThat(h.manager.copy("quake", "1.0")).isEmpty();
     }
 }

@@ -182,6 +182,7 @@ public final class Download {
             if (context.scheduler != null && !lifecycle.ending()) {
                 partials.onTick();
             }
+            context.sharedBytes = sharedBytes();
             if (lifecycle.state() == DownloadState.WAITING && !context.preparing && waiting.recheckDue()) {
                 lookForHolders();
             }
@@ -316,6 +317,12 @@ public final class Download {
         } else {
             context.scheduler.fill();
         }
+    }
+
+    /** The bytes other peers may fetch from this download now: its verified, durable chunks, when shared. */
+    private long sharedBytes() {
+        StagedCopy copy = context.shared;
+        return copy == null || context.layout == null ? 0 : doneBytes(context.layout, copy.held());
     }
 
     /** The bytes of the chunks not yet on disk: what the download will still write. */

@@ -58,6 +58,8 @@ final class DownloadContext {
     long reusedBytes;
     /** What other peers may read of this download while it fetches (swarming); null when not shared. */
     volatile StagedCopy shared;
+    /** The bytes {@link #shared} offers, as of the last progress tick. */
+    long sharedBytes;
 
     private volatile DownloadStatus snapshot;
     private DownloadStatus lastNotified;
@@ -121,7 +123,7 @@ final class DownloadContext {
         long total = layout != null ? layout.manifest().totalSize() : store != null ? store.manifest().totalSize() : 0;
         snapshot = new DownloadStatus(id, gameId(), version, lifecycle.state(), doneBytes, total,
                 Math.max(0, doneBytes - reusedBytes), reusedBytes, rate.bytesPerSecond(), sources.active(),
-                sources.size(), lifecycle.notes(), lifecycle.error());
+                sources.size(), lifecycle.notes(), lifecycle.error(), shared == null ? 0 : sharedBytes);
     }
 
     void notifyBegin() {

@@ -18,6 +18,8 @@ import io.lanspread.api.download.SourceView;
 final class OpenChunks {
     /** Open chunks a source holds that are compared for rarity at most, per request, beyond those it asked. */
     static final int RARITY_WINDOW = 64;
+    /** Open chunks looked at beyond the window at most, for chunks no other source holds. */
+    static final int RARITY_SCAN = 4096;
 
     private final PlanningContext context;
     private int start;
@@ -77,8 +79,9 @@ final class OpenChunks {
 
     /**
      * Up to {@code max} open chunks that {@code take} accepts, the rarest first: of the first {@code max} +
-     * {@link #RARITY_WINDOW} such chunks in chunk order, those with the fewest {@code holders}, ties in chunk
-     * order. With every source holding everything this is plain chunk order.
+     * {@link #RARITY_WINDOW} such chunks in chunk order, and further ones held by no other source (up to
+     * {@link #RARITY_SCAN} more, so that a complete holder's link finds what only it has even where the next
+     * chunks are held elsewhere too), those with the fewest {@code holders}, ties in chunk order.
      */
     List<Integer> takeRarest(int max, IntPredicate take, IntUnaryOperator holders) {
         int count = context.chunkCount();
@@ -88,24 +91,28 @@ final class OpenChunks {
         }
         int window = max + RARITY_WINDOW;
         List<int[]> candidates = new ArrayList<>();
-        boolean allEqual = true;
-        for (int step = first; step < count && candidates.size() < window; step++) {
+        int onlyHere = 0;
+        int scanned = 0;
+        for (int step = first; step < count && onlyHere < max && scanned < window + RARITY_SCAN; step++) {
             int i = at(step, count);
-            if (isOpen(i) && take.test(i)) {
-                int rarity = holders.applyAsInt(i);
-                allEqual &= candidates.isEmpty() || candidates.get(0)[1] == rarity;
+            if (!isOpen(i) || !take.test(i)) {
+                continue;
+            }
+            scanned++;
+            int rarity = holders.applyAsInt(i);
+            if (candidates.size() < window || rarity <= 1) {
                 candidates.add(new int[] {i, rarity});
+                onlyHere += rarity <= 1 ? 1 : 0;
             }
         }
-        if (!allEqual) {
-            candidates.sort(Comparator.comparingInt(c -> c[1])); // stable: ties stay in chunk order
-        }
+        candidates.sort(Comparator.comparingInt(c -> c[1])); // stable: ties stay in chunk order
         List<Integer> taken = new ArrayList<>(Math.min(max, candidates.size()));
         for (int k = 0; k < candidates.size() && taken.size() < max; k++) {
             taken.add(candidates.get(k)[0]);
         }
         return taken;
     }
+
     /** Groups chunks into requests: consecutive chunks of one file go in one request. */
     static List<PlannedRequest> requests(PlanningContext context, SourceView source, List<Integer> chunks) {
         List<PlannedRequest> requests = new ArrayList<>();

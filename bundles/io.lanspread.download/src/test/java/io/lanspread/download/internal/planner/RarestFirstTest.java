@@ -30,6 +30,17 @@ class RarestFirstTest {
     }
 
     @Test
+    void aCompleteHolderLooksBeyondChunksOthersHoldForWhatOnlyItHas() {
+        PlannersTest.Context context = new PlannersTest.Context(400);
+        PlannersTest.Src seeder = context.add("seeder");
+        PlannersTest.Src partial = context.add("partial");
+        partial.held = new BitSet();
+        partial.held.set(0, 300); // far more than the rarity window ahead of the cursor
+        PlannerSession session = planner.open(context);
+        assertThat(chunks(session.next(seeder, 3))).containsExactly(300, 301, 302);
+    }
+
+    @Test
     void amongPartialHoldersTheRarestChunkComesFirst() {
         PlannersTest.Context context = new PlannersTest.Context(8);
         PlannersTest.Src a = context.add("a");
