@@ -20,14 +20,19 @@ final class OpenChunks {
     static final int RARITY_WINDOW = 64;
     /** Open chunks looked at beyond the window at most, for chunks no other source holds. */
     static final int RARITY_SCAN = 4096;
+    /** A run is taken from a random place only among at least this many times the chunks asked. */
+    static final int SPREAD_FACTOR = 8;
 
     private final PlanningContext context;
+    /** Seeded per download, so a download's choices repeat (tests) and two downloads' differ. */
+    private final java.util.Random random;
     private int start;
     /** Steps from {@link #start}: everything before it is settled. */
     private int first;
 
     OpenChunks(PlanningContext context) {
         this.context = context;
+        this.random = new java.util.Random(context.downloadId().hashCode());
         int count = context.chunkCount();
         this.start = count == 0 ? 0 : Math.floorMod(context.startChunk(), count);
     }
@@ -81,7 +86,10 @@ final class OpenChunks {
      * Up to {@code max} open chunks that {@code take} accepts, the rarest first: of the first {@code max} +
      * {@link #RARITY_WINDOW} such chunks in chunk order, and further ones held by no other source (up to
      * {@link #RARITY_SCAN} more, so that a complete holder's link finds what only it has even where the next
-     * chunks are held elsewhere too), those with the fewest {@code holders}, ties in chunk order.
+     * chunks are held elsewhere too), those with the fewest {@code holders}, ties in chunk order. When many
+     * more chunks than asked are the rarest, a run of them is taken from a place of this session's own
+     * (random per download): peers fetching the same content from the same holder then rarely ask it for
+     * the same chunks at once, which they cannot see of each other.
      */
     List<Integer> takeRarest(int max, IntPredicate take, IntUnaryOperator holders) {
         int count = context.chunkCount();
@@ -90,10 +98,11 @@ final class OpenChunks {
             first++;
         }
         int window = max + RARITY_WINDOW;
+        int enoughOnlyHere = max * SPREAD_FACTOR;
         List<int[]> candidates = new ArrayList<>();
         int onlyHere = 0;
         int scanned = 0;
-        for (int step = first; step < count && onlyHere < max && scanned < window + RARITY_SCAN; step++) {
+        for (int step = first; step < count && onlyHere < enoughOnlyHere && scanned < window + RARITY_SCAN; step++) {
             int i = at(step, count);
             if (!isOpen(i) || !take.test(i)) {
                 continue;
@@ -106,8 +115,13 @@ final class OpenChunks {
             }
         }
         candidates.sort(Comparator.comparingInt(c -> c[1])); // stable: ties stay in chunk order
+        int rarest = 0;
+        while (rarest < candidates.size() && candidates.get(rarest)[1] == candidates.get(0)[1]) {
+            rarest++;
+        }
+        int from = rarest >= enoughOnlyHere ? random.nextInt(rarest - max + 1) : 0;
         List<Integer> taken = new ArrayList<>(Math.min(max, candidates.size()));
-        for (int k = 0; k < candidates.size() && taken.size() < max; k++) {
+        for (int k = from; k < candidates.size() && taken.size() < max; k++) {
             taken.add(candidates.get(k)[0]);
         }
         return taken;

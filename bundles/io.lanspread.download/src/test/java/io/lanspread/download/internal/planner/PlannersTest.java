@@ -173,6 +173,7 @@ class PlannersTest {
         final int[] inFlight;
         final List<Src> sources = new ArrayList<>();
         int start;
+        String downloadId = "d";
 
         Context(int count) {
             this.count = count;
@@ -196,7 +197,7 @@ class PlannersTest {
 
         @Override
         public String downloadId() {
-            return "d";
+            return downloadId;
         }
 
         @Override

@@ -37,7 +37,28 @@ class RarestFirstTest {
         partial.held = new BitSet();
         partial.held.set(0, 300); // far more than the rarity window ahead of the cursor
         PlannerSession session = planner.open(context);
-        assertThat(chunks(session.next(seeder, 3))).containsExactly(300, 301, 302);
+        List<Integer> run = chunks(session.next(seeder, 3));
+        assertThat(run).as("chunks only the seeder has").allMatch(i -> i >= 300).hasSize(3);
+        assertThat(run.get(2) - run.get(0)).as("consecutive: %s", run).isEqualTo(2);
+    }
+
+    @Test
+    void downloadsWithManyRarestChunksTakeRunsFromPlacesOfTheirOwn() {
+        java.util.Set<Integer> firsts = new java.util.HashSet<>();
+        for (String id : List.of("d1", "d2", "d3", "d4")) {
+            PlannersTest.Context context = new PlannersTest.Context(200);
+            context.downloadId = id;
+            PlannersTest.Src seeder = context.add("seeder");
+            PlannersTest.Src partial = context.add("partial");
+            partial.held = bits(0);
+            PlannerSession session = planner.open(context);
+            List<Integer> run = chunks(session.next(seeder, 4));
+            assertThat(run).hasSize(4);
+            assertThat(run.get(3) - run.get(0)).as("a run of consecutive chunks: %s", run).isEqualTo(3);
+            assertThat(run).doesNotContain(0); // chunk 0 has two holders
+            firsts.add(run.get(0));
+        }
+        assertThat(firsts).as("where four downloads start their runs").hasSizeGreaterThan(1);
     }
 
     @Test
