@@ -315,9 +315,11 @@ function describe(d, pct) {
   if (d.state === "RUNNING" && !d.totalBytes) return "starting…"; // the sources have not told the size yet
   if (d.state === "RUNNING") {
     const left = d.bytesPerSecond > 0 ? (d.totalBytes - d.downloadedBytes) / d.bytesPerSecond : null;
-    return [Math.floor(pct) + " %", sizes, Format.speed(d.bytesPerSecond),
+    const parts = [Math.floor(pct) + " %", sizes, Format.speed(d.bytesPerSecond),
       left == null ? "estimating…" : Format.duration(left) + " left",
-      d.activePeers + " of " + plural(d.sources, "peer")].join(" · ");
+      d.activePeers + " of " + plural(d.sources, "peer")];
+    if (d.sharedBytes > 0) parts.push("also sharing " + Math.floor(100 * d.sharedBytes / d.totalBytes) + " %"); // swarming
+    return parts.join(" · ");
   }
   if (d.state === "FINISHED") return Format.bytes(d.totalBytes) + " installed";
   if (d.state === "WAITING" || d.state === "INTERRUPTED") return Math.floor(pct) + " % · " + sizes;

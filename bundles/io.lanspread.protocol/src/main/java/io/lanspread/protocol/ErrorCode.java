@@ -19,5 +19,10 @@ public enum ErrorCode {
      * The peer has a party key and this connection has not proven it (no {@link Request.PartyProof} yet, a
      * wrong one, or a second attempt); or a peer without a party key was sent a proof.
      */
-    NOT_IN_PARTY
+    NOT_IN_PARTY,
+    /**
+     * Protocol 4: a chunk of a partial copy (a game this peer is still downloading) that it does not hold
+     * verified, or whose bytes on its disk no longer match the manifest when read again.
+     */
+    CHUNK_NOT_HELD
 }

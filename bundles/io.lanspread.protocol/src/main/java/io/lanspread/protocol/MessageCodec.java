@@ -103,10 +103,16 @@ public final class MessageCodec {
                     .put("offset", r.offset()).put("length", r.length());
         } else if (request instanceof Request.GetChunks r) {
             n.put("type", "getChunks").put("gameId", r.gameId());
+            if (r.version() != null) {
+                n.put("version", r.version());
+            }
             ArrayNode chunks = n.putArray("chunks");
             for (Request.GetChunks.Range range : r.chunks()) {
                 chunks.addObject().put("path", range.path()).put("offset", range.offset()).put("length", range.length());
             }
+        } else if (request instanceof Request.GetHave r) {
+            n.put("type", "getHave").put("gameId", r.gameId()).put("version", r.version())
+                    .put("manifestSha256", r.manifestSha256()).put("revision", r.revision());
         } else {
             throw new IllegalArgumentException("unknown request " + request);
         }
@@ -156,6 +162,13 @@ public final class MessageCodec {
                 }
             }
             n.put("hashBytes", r.hashBytes());
+        } else if (response instanceof Response.Have r) {
+            n.put("type", "have").put("gameId", r.gameId()).put("version", r.version()).put("revision", r.revision())
+                    .put("chunks", r.chunks()).put("complete", r.complete());
+            java.util.BitSet held = r.held();
+            if (held != null) {
+                n.put("bits", HaveBits.encode(held));
+            }
         } else if (response instanceof Response.PartyProof r) {
             n.put("type", "partyProof").put("proof", r.proof());
         } else if (response instanceof Response.GameNotFound r) {
@@ -225,7 +238,7 @@ public final class MessageCodec {
      * (a {@code getManifest} on a version 1 connection) is unknown there.
      */
     public Request decodeRequest(byte[] json, int version) throws ProtocolException {
-        Request request = decodeAnyRequest(json);
+        Request request = decodeAnyRequest(json, version);
         if (request.sinceVersion() > version) {
             throw new ProtocolException("request type '" + typeName(request) + "' does not exist in protocol " + version);
         }
@@ -237,7 +250,7 @@ public final class MessageCodec {
         return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
     }
 
-    private Request decodeAnyRequest(byte[] json) throws ProtocolException {
+    private Request decodeAnyRequest(byte[] json, int version) throws ProtocolException {
         if (json.length > Protocol.MAX_REQUEST_FRAME) {
             throw new ProtocolException("request of " + json.length + " bytes exceeds the limit");
         }
@@ -272,7 +285,12 @@ public final class MessageCodec {
                     throw new ProtocolException("a getChunks asks for 1 to " + Protocol.MAX_CHUNKS_PER_REQUEST
                             + " chunks, not " + ranges.size());
                 }
-                return new Request.GetChunks(id(n, "gameId"), ranges);
+                // before protocol 4 a version is an unknown extra field, ignored as every unknown field is
+                String wanted = version >= Protocol.VERSION_4 && n.has("version") ? id(n, "version") : null;
+                return new Request.GetChunks(id(n, "gameId"), wanted, ranges);
+            case "getHave":
+                return new Request.GetHave(id(n, "gameId"), id(n, "version"), sha256(n, "manifestSha256"),
+                        nonNegativeLong(n, "revision"));
             default:
                 throw new ProtocolException("unknown request type '" + type + "'");
         }
@@ -317,6 +335,11 @@ public final class MessageCodec {
                 return manifest(n);
             case "partyProof":
                 return new Response.PartyProof(sha256(n, "proof"));
+            case "have":
+                if (version < Protocol.VERSION_4) {
+                    throw new ProtocolException("response type 'have' does not exist in protocol " + version);
+                }
+                return have(n);
             case "gameNotFound":
                 return new Response.GameNotFound(id(n, "gameId"));
             case "error":
@@ -467,6 +490,20 @@ public final class MessageCodec {
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("invalid manifest: " + e.getMessage(), e);
         }
+    }
+
+    private static Response.Have have(JsonNode n) throws ProtocolException {
+        long chunks = nonNegativeLong(n, "chunks");
+        if (chunks > HaveBits.MAX_CHUNKS) {
+            throw new ProtocolException("a have-map of " + chunks + " chunks");
+        }
+        boolean complete = bool(n, "complete");
+        java.util.BitSet held = n.has("bits") ? HaveBits.decode(text(n, "bits"), (int) chunks) : null;
+        if (complete && held != null) {
+            throw new ProtocolException("a complete copy with a have-map");
+        }
+        return new Response.Have(id(n, "gameId"), text(n, "version"), nonNegativeLong(n, "revision"), (int) chunks,
+                complete, held);
     }
 
     private Response.ManifestFile manifestFile(JsonNode n) throws ProtocolException {

@@ -2,7 +2,7 @@ package io.lanspread.protocol;
 
 import java.util.List;
 
-/** Constants of the lanspread wire protocol, versions 1 to 3. */
+/** Constants of the lanspread wire protocol, versions 1 to 4. */
 public final class Protocol {
 
     /** The oldest version still spoken. */
@@ -14,8 +14,15 @@ public final class Protocol {
     /** Version 3: several chunks on one stream ({@link Request.GetChunks}). */
     public static final int VERSION_3 = 3;
 
+    /**
+     * Version 4: swarming. Have-maps of partial copies ({@link Request.GetHave}) and chunk requests naming the
+     * version they are for ({@link Request.GetChunks#version()}), so that a peer still downloading a game serves
+     * the chunks it verified.
+     */
+    public static final int VERSION_4 = 4;
+
     /** The newest version this implementation speaks; {@link Response.Pong#protocolVersion()} carries it. */
-    public static final int VERSION = VERSION_3;
+    public static final int VERSION = VERSION_4;
 
     /** The TLS application protocol (ALPN) of version 1. */
     public static final String ALPN_1 = "lanspread/1";
@@ -26,8 +33,11 @@ public final class Protocol {
     /** The TLS application protocol (ALPN) of version 3. */
     public static final String ALPN_3 = "lanspread/3";
 
+    /** The TLS application protocol (ALPN) of version 4. */
+    public static final String ALPN_4 = "lanspread/4";
+
     /** What both sides offer in the handshake, preferred first; the one negotiated is the connection's version. */
-    public static final List<String> APPLICATION_PROTOCOLS = List.of(ALPN_3, ALPN_2, ALPN_1);
+    public static final List<String> APPLICATION_PROTOCOLS = List.of(ALPN_4, ALPN_3, ALPN_2, ALPN_1);
 
     /** Bytes of the big-endian length prefix in front of every JSON frame. */
     public static final int LENGTH_PREFIX_BYTES = 4;
@@ -79,6 +89,9 @@ public final class Protocol {
 
     /** The version an ALPN protocol name stands for; 0 for null or a name lanspread does not speak. */
     public static int versionOf(String applicationProtocol) {
+        if (ALPN_4.equals(applicationProtocol)) {
+            return VERSION_4;
+        }
         if (ALPN_3.equals(applicationProtocol)) {
             return VERSION_3;
         }

@@ -111,11 +111,16 @@ public sealed interface Request {
      * Protocol 3: several ranges of a game's files on one stream; answered, for each range in order, by a
      * {@link Response.Chunk} followed by its bytes, or by a {@link Response.Error} for that range alone
      * ({@code FILE_CHANGED}, {@code FILE_NOT_FOUND}, {@code INVALID_PATH}); or, when the game is not served,
-     * by a single {@link Response.GameNotFound}.
+     * by a single {@link Response.GameNotFound}. Protocol 4: with a {@code version}, the ranges of exactly that
+     * version, served from the library when it lists that version, else from the peer's partial copy of it
+     * (verified chunks only; {@link ErrorCode#CHUNK_NOT_HELD} for one it does not hold).
      */
-    record GetChunks(String gameId, List<Range> chunks) implements Request {
+    record GetChunks(String gameId, String version, List<Range> chunks) implements Request {
         public GetChunks {
             Objects.requireNonNull(gameId, "gameId");
+            if (version != null && version.isEmpty()) {
+                throw new IllegalArgumentException("an empty version");
+            }
             chunks = List.copyOf(chunks);
             if (chunks.isEmpty() || chunks.size() > Protocol.MAX_CHUNKS_PER_REQUEST) {
                 throw new IllegalArgumentException("a chunk request asks for 1 to " + Protocol.MAX_CHUNKS_PER_REQUEST
@@ -123,9 +128,14 @@ public sealed interface Request {
             }
         }
 
+        /** Without a version: the ranges of the game as the peer's library lists it (protocol 3). */
+        public GetChunks(String gameId, List<Range> chunks) {
+            this(gameId, null, chunks);
+        }
+
         @Override
         public int sinceVersion() {
-            return Protocol.VERSION_3;
+            return version == null ? Protocol.VERSION_3 : Protocol.VERSION_4;
         }
 
         /** One range of a {@link GetChunks}: {@code length} bytes (1 to {@link Protocol#MAX_CHUNK_LENGTH}) from {@code offset}. */
@@ -136,6 +146,31 @@ public sealed interface Request {
                     throw new IllegalArgumentException("invalid chunk range: offset " + offset + ", length " + length);
                 }
             }
+        }
+    }
+
+    /**
+     * Protocol 4: asks which chunks of a game version the peer holds, for the manifest whose
+     * {@link io.lanspread.api.game.GameManifest#contentHash() content hash} is {@code manifestSha256} (64 lower-case
+     * hex digits). {@code revision} is the revision of the have-map the caller already has (0: none); answered by
+     * {@link Response.Have} (its bits left out when the revision did not change) or {@link Response.GameNotFound}
+     * when the peer has no copy of that content.
+     */
+    record GetHave(String gameId, String version, String manifestSha256, long revision) implements Request {
+        public GetHave {
+            Objects.requireNonNull(gameId, "gameId");
+            Objects.requireNonNull(version, "version");
+            if (!MessageCodec.isSha256Hex(manifestSha256)) {
+                throw new IllegalArgumentException("a manifest hash is 64 lower-case hex digits");
+            }
+            if (revision < 0) {
+                throw new IllegalArgumentException("negative revision " + revision);
+            }
+        }
+
+        @Override
+        public int sinceVersion() {
+            return Protocol.VERSION_4;
         }
     }
 }

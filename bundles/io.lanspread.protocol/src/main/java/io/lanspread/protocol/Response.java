@@ -197,6 +197,38 @@ public sealed interface Response {
         }
     }
 
+    /**
+     * Protocol 4: which chunks of a game version the peer holds (verified and on its disk), for the manifest the
+     * {@link Request.GetHave} named. {@code complete}: the peer has the whole game in its library (no bits). Else
+     * {@code held} has chunk {@code i} of the manifest's chunk layout set when the peer serves it, or is null
+     * when {@code revision} equals the revision the caller asked with (nothing changed). The revision grows
+     * whenever a chunk is added; a new partial copy of the same version may start again from a lower one.
+     */
+    record Have(String gameId, String version, long revision, int chunks, boolean complete, java.util.BitSet held)
+            implements Response {
+        public Have {
+            Objects.requireNonNull(gameId, "gameId");
+            Objects.requireNonNull(version, "version");
+            if (revision < 0 || chunks < 0 || chunks > HaveBits.MAX_CHUNKS) {
+                throw new IllegalArgumentException("invalid have-map: revision " + revision + ", " + chunks + " chunks");
+            }
+            if (complete && held != null) {
+                throw new IllegalArgumentException("a complete copy has no bits");
+            }
+            if (held != null) {
+                if (held.length() > chunks) {
+                    throw new IllegalArgumentException("bit " + (held.length() - 1) + " set of " + chunks + " chunks");
+                }
+                held = (java.util.BitSet) held.clone();
+            }
+        }
+
+        @Override
+        public java.util.BitSet held() {
+            return held == null ? null : (java.util.BitSet) held.clone();
+        }
+    }
+
     /** The peer does not list this game (unknown, or still being downloaded). */
     record GameNotFound(String gameId) implements Response {
         public GameNotFound {

@@ -169,13 +169,15 @@ class ManifestCodecTest {
 
     @Test
     void alpnNamesMapToVersions() {
-        assertThat(Protocol.APPLICATION_PROTOCOLS).containsExactly("lanspread/3", "lanspread/2", "lanspread/1");
+        assertThat(Protocol.APPLICATION_PROTOCOLS).containsExactly("lanspread/4", "lanspread/3", "lanspread/2",
+                "lanspread/1");
+        assertThat(Protocol.versionOf("lanspread/4")).isEqualTo(4);
         assertThat(Protocol.versionOf("lanspread/3")).isEqualTo(3);
         assertThat(Protocol.versionOf("lanspread/2")).isEqualTo(2);
         assertThat(Protocol.versionOf("lanspread/1")).isEqualTo(1);
         assertThat(Protocol.versionOf("h3")).isZero();
         assertThat(Protocol.versionOf(null)).isZero();
-        assertThat(Protocol.VERSION).isEqualTo(3);
+        assertThat(Protocol.VERSION).isEqualTo(4);
     }
 
     private static FileManifest file(String path, long size, long seed) {

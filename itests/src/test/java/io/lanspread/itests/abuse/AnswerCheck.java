@@ -34,7 +34,7 @@ final class AnswerCheck {
         if (!peerId.equals(pong.path("peerId").asText())) {
             return "pong from peer " + pong.path("peerId").asText() + ", expected " + peerId;
         }
-        return pong.path("protocolVersion").asInt() == 3 ? null : "pong.protocolVersion " + pong.path("protocolVersion");
+        return pong.path("protocolVersion").asInt() == 4 ? null : "pong.protocolVersion " + pong.path("protocolVersion");
     }
 
     String listGames(WireResponse r) {

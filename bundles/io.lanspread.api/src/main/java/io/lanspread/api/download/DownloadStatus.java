@@ -20,11 +20,22 @@ import java.util.List;
  * @param notes           sentences worth showing: peers left out because their content differs, a
  *                        version switch after a restart, why the download is waiting
  * @param error           why it failed, a sentence; else {@code null}
+ * @param sharedBytes     verified bytes of this download that other peers may fetch from this peer while it runs
+ *                        (swarming: its chunks verified and durable); 0 when it does not share (swarming off, not
+ *                        fetching yet, ended). Refreshed every progress interval.
  */
 public record DownloadStatus(String id, String gameId, String version, DownloadState state, long downloadedBytes,
         long totalBytes, long fetchedBytes, long reusedBytes, long bytesPerSecond, int activePeers, int sources,
-        List<String> notes, String error) {
+        List<String> notes, String error, long sharedBytes) {
     public DownloadStatus {
         notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    /** A status that shares nothing (as before swarming). */
+    public DownloadStatus(String id, String gameId, String version, DownloadState state, long downloadedBytes,
+            long totalBytes, long fetchedBytes, long reusedBytes, long bytesPerSecond, int activePeers, int sources,
+            List<String> notes, String error) {
+        this(id, gameId, version, state, downloadedBytes, totalBytes, fetchedBytes, reusedBytes, bytesPerSecond,
+                activePeers, sources, notes, error, 0);
     }
 }

@@ -34,6 +34,15 @@ public interface PlanningContext {
     /** Chunks not done yet. */
     int remaining();
 
+    /**
+     * Where in chunk order this download prefers to start (0 … {@link #chunkCount()} - 1), going on from there and
+     * wrapping around. Downloads of the same game on several peers start at different places, so that they soon
+     * hold chunks the others lack and can trade them (swarming); 0 means plain file order.
+     */
+    default int startChunk() {
+        return 0;
+    }
+
     /** The sources that may be asked now. */
     List<SourceView> sources();
 

@@ -1,5 +1,9 @@
 package io.lanspread.api.game;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,6 +63,35 @@ public record GameManifest(String gameId, String version, int chunkSize, List<Fi
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The SHA-256 that names this exact content (32 bytes): two manifests with the same content hash describe the
+     * same files, sizes, chunk size and chunk hashes, so their chunk layouts are the same. Computed over the chunk
+     * size (4 bytes, big-endian), then for each entry in order: its path's UTF-8 bytes and a 0 byte, 1 for a
+     * directory or 0 for a file, its size (8 bytes, big-endian), and for a file its SHA-256 and its chunk hashes.
+     * The game id and version are not part of it. Computed on each call (it reads every chunk hash).
+     */
+    public byte[] contentHash() {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+        ByteBuffer numbers = ByteBuffer.allocate(Long.BYTES);
+        sha.update(numbers.putInt(0, chunkSize).array(), 0, Integer.BYTES);
+        for (FileManifest file : files) {
+            sha.update(file.path().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update((byte) (file.directory() ? 1 : 0));
+            sha.update(numbers.putLong(0, file.size()).array());
+            if (!file.directory()) {
+                sha.update(file.sha256());
+                sha.update(file.chunkHashes());
+            }
+        }
+        return sha.digest();
     }
 
     /** The file tree, as {@link LocalLibrary#files} lists it. */

@@ -69,6 +69,29 @@ public interface PeerClient {
      */
     List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress peer, String gameId, List<ChunkRange> ranges);
 
+    /**
+     * As {@link #getChunks(InetSocketAddress, String, List)}, for exactly {@code version} of the game: a protocol 4
+     * peer serves them from its library when it lists that version, else from its partial copy of it (a download
+     * still running there), and refuses a chunk it does not hold verified with {@code CHUNK_NOT_HELD}. An older
+     * peer is asked without the version.
+     */
+    default List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress peer, String gameId, String version,
+            List<ChunkRange> ranges) {
+        return getChunks(peer, gameId, ranges);
+    }
+
+    /**
+     * Which chunks of {@code version} the peer holds, for the manifest whose {@link GameManifest#contentHash()} is
+     * {@code contentHash} (protocol 4). {@code sinceRevision} is the revision of the last answer (0 for none): an
+     * unchanged map comes back without bits. Fails with {@code GAME_NOT_FOUND} when the peer has no copy of that
+     * content, with {@code PROTOCOL} when it speaks an older protocol.
+     */
+    default CompletionStage<HaveMap> have(InetSocketAddress peer, String gameId, String version, byte[] contentHash,
+            long sinceRevision) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new PeerRequestException(
+                PeerRequestException.Reason.PROTOCOL, "this client cannot ask for have-maps"));
+    }
+
     /** A whole file, written to {@code target}; completes with the number of bytes written. */
     CompletionStage<Long> getFile(InetSocketAddress peer, String gameId, String path, Path target);
 }

@@ -23,7 +23,9 @@ public class PeerRequestException extends RuntimeException {
         /** The answer broke the protocol (bad frame, wrong identity, short data). */
         PROTOCOL,
         /** No answer in time. */
-        TIMEOUT
+        TIMEOUT,
+        /** A peer still downloading the game does not hold that chunk verified (protocol 4). */
+        CHUNK_NOT_HELD
     }
 
     private final Reason reason;

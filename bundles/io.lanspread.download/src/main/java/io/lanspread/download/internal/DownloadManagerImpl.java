@@ -45,6 +45,8 @@ import io.lanspread.api.download.DownloadStatus;
 import io.lanspread.api.event.LanspreadEvent;
 import io.lanspread.api.event.LanspreadEventListener;
 import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.game.PartialCopies;
+import io.lanspread.api.game.PartialCopy;
 import io.lanspread.api.game.UnsafePathException;
 import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
@@ -55,6 +57,7 @@ import io.lanspread.download.internal.engine.EngineServices;
 import io.lanspread.download.internal.engine.EngineSettings;
 import io.lanspread.download.internal.notify.ListenerNotifier;
 import io.lanspread.download.internal.planner.AdaptivePlanner;
+import io.lanspread.download.internal.share.StagedCopy;
 import io.lanspread.download.internal.store.FileStoreFactory;
 import io.lanspread.download.internal.store.StoreFactory;
 import io.lanspread.download.internal.verify.ChunkVerifier;
@@ -66,9 +69,10 @@ import io.lanspread.download.internal.verify.ChunkVerifier;
  * {@link LanspreadEventListener}) so that sources come and go while downloads run. On activation it
  * recovers, in the background, the downloads a previous run left.
  */
-@Component(name = DownloadManagerImpl.PID, service = { DownloadManager.class, LanspreadEventListener.class })
+@Component(name = DownloadManagerImpl.PID, service = { DownloadManager.class, LanspreadEventListener.class,
+        PartialCopies.class })
 @Designate(ocd = DownloadManagerImpl.Config.class)
-public class DownloadManagerImpl implements DownloadManager, LanspreadEventListener {
+public class DownloadManagerImpl implements DownloadManager, LanspreadEventListener, PartialCopies {
     static final String PID = "io.lanspread.download";
     private static final Logger LOG = LoggerFactory.getLogger(DownloadManagerImpl.class);
 
@@ -97,6 +101,12 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
 
         @AttributeDefinition(name = "Progress interval (ms)", min = "10")
         long progress_interval_millis() default 500;
+
+        @AttributeDefinition(name = "Swarming", description = "A download shares the chunks it has verified with other peers while it runs, and fetches from the partial copies of other downloading peers (peers that have the agreed manifest). Off: only complete holders serve and are asked.")
+        boolean swarm_enabled() default true;
+
+        @AttributeDefinition(name = "Have-map refresh (ms)", description = "How often a swarming download asks the other peers which chunks of the game they hold (a small request; unchanged maps come back without bits).", min = "10")
+        long swarm_have_refresh_millis() default 1000;
 
         @AttributeDefinition(name = "Planner", description = "Target filter for the download planner, e.g. (lanspread.planner.name=even).")
         String planner_target() default "(" + DownloadPlanner.NAME_PROPERTY + "=*)";
@@ -328,6 +338,23 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
     }
 
     @Override
+    public Optional<PartialCopy> copy(String gameId, String version) {
+        List<Download> all;
+        synchronized (lock) {
+            all = new ArrayList<>(downloads.values());
+        }
+        for (Download download : all) {
+            if (download.gameId().equals(gameId)) {
+                Optional<StagedCopy> copy = download.sharedCopy();
+                if (copy.isPresent() && copy.get().manifest().version().equals(version)) {
+                    return Optional.of(copy.get());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<DownloadStatus> download(String downloadId) {
         return Optional.ofNullable(get(downloadId)).map(Download::status);
     }
@@ -385,7 +412,8 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
     private static EngineSettings settings(Config config) {
         return new EngineSettings(config.chunks_per_source(), config.attempts_per_chunk(),
                 config.drop_after_bad_chunks(), config.drop_after_failures(), config.stall_seconds() * 1000L,
-                config.waiting_timeout_seconds() * 1000L, config.progress_interval_millis());
+                config.waiting_timeout_seconds() * 1000L, config.progress_interval_millis(), config.swarm_enabled(),
+                config.swarm_have_refresh_millis());
     }
 
     private static ThreadFactory threads(String prefix) {

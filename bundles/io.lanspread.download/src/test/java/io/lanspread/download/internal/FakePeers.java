@@ -3,6 +3,7 @@ package io.lanspread.download.internal;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +22,13 @@ import io.lanspread.api.game.GameFile;
 import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
 import io.lanspread.api.transport.ChunkRange;
+import io.lanspread.api.transport.HaveMap;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
 import io.lanspread.api.transport.PeerRequestException;
 import io.lanspread.api.transport.PeerRequestException.Reason;
 import io.lanspread.api.transport.ReceivedChunk;
+import io.lanspread.download.internal.store.ChunkLayout;
 
 /**
  * An in-memory PeerClient: each fake peer serves a {@link FakeGame}'s bytes, on a fixture thread, as
@@ -63,6 +66,9 @@ final class FakePeers implements PeerClient, AutoCloseable {
         volatile int pauseAfter = -1;
         volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
         final AtomicInteger answered = new AtomicInteger();
+        /** A partial copy's chunks (a peer still downloading, swarming); null: no have-maps (an older peer). */
+        volatile BitSet partial;
+        final AtomicInteger haveCalls = new AtomicInteger();
 
         Peer(String id, InetSocketAddress address, FakeGame game) {
             this.id = id;
@@ -181,6 +187,11 @@ final class FakePeers implements PeerClient, AutoCloseable {
         String path = range.path();
         long offset = range.offset();
         int length = range.length();
+        BitSet partial = peer.partial;
+        if (partial != null && !partial.get(chunkIndex(peer, path, offset))) {
+            answer.completeExceptionally(new PeerRequestException(Reason.CHUNK_NOT_HELD, "not held: " + path + "@" + offset));
+            return;
+        }
         if (peer.failAll) {
             answer.completeExceptionally(new PeerRequestException(Reason.SERVER_ERROR, "fails on purpose"));
             return;
@@ -203,6 +214,42 @@ final class FakePeers implements PeerClient, AutoCloseable {
         if (!answer.complete(chunk)) {
             chunk.release();
         }
+    }
+
+    /** A partial peer answers with its chunks; any other answers as a peer of protocol 3 would. */
+    @Override
+    public CompletionStage<HaveMap> have(InetSocketAddress address, String gameId, String version, byte[] contentHash,
+            long sinceRevision) {
+        Peer peer = peers.get(address);
+        CompletableFuture<HaveMap> answer = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (peer == null || peer.failAll) {
+                answer.completeExceptionally(new PeerRequestException(Reason.UNREACHABLE, "no peer at " + address));
+                return;
+            }
+            peer.haveCalls.incrementAndGet();
+            BitSet partial = peer.partial;
+            if (partial == null) {
+                answer.completeExceptionally(new PeerRequestException(Reason.PROTOCOL, "protocol 3 only"));
+            } else if (!peer.game.id.equals(gameId) || !peer.game.version.equals(version)
+                    || !java.util.Arrays.equals(peer.manifest.contentHash(), contentHash)) {
+                answer.completeExceptionally(new PeerRequestException(Reason.GAME_NOT_FOUND, gameId));
+            } else {
+                long revision = partial.cardinality();
+                answer.complete(new HaveMap(revision, peer.manifest.totalChunks(), false,
+                        revision == sinceRevision ? null : partial));
+            }
+        });
+        return answer;
+    }
+
+    private static int chunkIndex(Peer peer, String path, long offset) {
+        for (io.lanspread.api.download.Chunk chunk : new ChunkLayout(peer.manifest).chunks()) {
+            if (chunk.path().equals(path) && chunk.offset() == offset) {
+                return chunk.index();
+            }
+        }
+        return -1;
     }
 
     @Override

@@ -77,6 +77,17 @@ final class Harness implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * A peer still downloading {@code game} (swarming): it lists no game, answers have-maps with {@code held}
+     * and serves only those chunks.
+     */
+    FakePeers.Peer partialPeer(String id, String host, FakeGame game, java.util.BitSet held) {
+        FakePeers.Peer peer = peers.add(id, host, game);
+        peer.partial = held;
+        directory.put(id, peer.address, List.of());
+        return peer;
+    }
+
     /** The orchestrator's view of a peer leaving. */
     void lose(String peerId) {
         directory.remove(peerId);

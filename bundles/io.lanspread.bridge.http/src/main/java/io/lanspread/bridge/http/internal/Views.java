@@ -68,6 +68,7 @@ final class Views {
         m.put("totalBytes", status.totalBytes());
         m.put("fetchedBytes", status.fetchedBytes());
         m.put("reusedBytes", status.reusedBytes());
+        m.put("sharedBytes", status.sharedBytes());
         m.put("bytesPerSecond", status.bytesPerSecond());
         m.put("activePeers", status.activePeers());
         m.put("sources", status.sources());

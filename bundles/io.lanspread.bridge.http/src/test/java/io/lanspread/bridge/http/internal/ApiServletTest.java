@@ -199,7 +199,7 @@ class ApiServletTest {
 
         assertThat(MAPPER.writeValueAsString(body)).isEqualTo("{\"id\":\"d1\",\"gameId\":\"g1\",\"version\":\"1.2\","
                 + "\"state\":\"RUNNING\",\"downloadedBytes\":100,\"totalBytes\":1234,\"fetchedBytes\":60,"
-                + "\"reusedBytes\":40,\"bytesPerSecond\":50,\"activePeers\":2,\"sources\":3,"
+                + "\"reusedBytes\":40,\"sharedBytes\":0,\"bytesPerSecond\":50,\"activePeers\":2,\"sources\":3,"
                 + "\"notes\":[\"peer p9 has other bytes for data.pak; it is not a source for that file\"],"
                 + "\"error\":null}");
         assertThat(control.calls).containsExactly("download g1");

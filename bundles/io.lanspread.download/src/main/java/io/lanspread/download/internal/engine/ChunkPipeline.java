@@ -54,7 +54,7 @@ final class ChunkPipeline {
         }
         List<CompletionStage<ReceivedChunk>> answers;
         try {
-            answers = download.services.client().getChunks(source.address(), download.gameId(), ranges);
+            answers = download.services.client().getChunks(source.address(), download.gameId(), download.version, ranges);
         } catch (RuntimeException e) {
             for (int index : indices) {
                 download.onSerial(() -> requestFailed(source, index, e));
@@ -243,6 +243,13 @@ final class ChunkPipeline {
             source.fileChanged(download.files.fileOf(index));
             download.lifecycle.note(source.name() + "'s copy of " + chunk.path()
                     + " changed since it was hashed; other peers serve that file.");
+            sources.afterSourcesShrank();
+            return;
+        }
+        if (reason == Reason.CHUNK_NOT_HELD) {
+            // a partial copy that does not hold the chunk verified (any more): not a failure, just not from it
+            source.refuse(index);
+            LOG.debug("download {}: {} does not hold chunk {}", download.id, source.peerId(), index);
             sources.afterSourcesShrank();
             return;
         }

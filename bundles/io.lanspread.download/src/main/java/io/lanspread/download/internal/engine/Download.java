@@ -16,6 +16,7 @@ import io.lanspread.download.internal.lifecycle.Sentences;
 import io.lanspread.download.internal.schedule.ChunkBoard;
 import io.lanspread.download.internal.schedule.EnginePlanningContext;
 import io.lanspread.download.internal.schedule.Scheduler;
+import io.lanspread.download.internal.share.StagedCopy;
 import io.lanspread.download.internal.source.FileIndex;
 import io.lanspread.download.internal.store.ChunkLayout;
 import io.lanspread.download.internal.store.DownloadStore;
@@ -41,6 +42,7 @@ public final class Download {
     private final Ending ending;
     private final ChunkPipeline chunks;
     private final GroupCommit commits;
+    private final PartialHolders partials;
 
     private Download(String id, DownloadRequest request, EngineServices services, EngineSettings settings,
             DownloadState initial) {
@@ -52,6 +54,7 @@ public final class Download {
         this.ending = new Ending(context, sources);
         this.chunks = new ChunkPipeline(context, sources, stalls, ending);
         this.commits = new GroupCommit(context, ending);
+        this.partials = new PartialHolders(context, sources);
     }
 
     /** A new download: RUNNING while the holders are asked. */
@@ -95,6 +98,11 @@ public final class Download {
 
     public DownloadStatus status() {
         return context.snapshot();
+    }
+
+    /** What other peers may read of this download now (swarming): its verified chunks, while it fetches. */
+    public Optional<StagedCopy> sharedCopy() {
+        return Optional.ofNullable(context.shared).filter(copy -> !copy.closed());
     }
 
     /** Completes with the final status once the download ended. */
@@ -151,7 +159,8 @@ public final class Download {
             boolean holds = peer.games().stream().anyMatch(g -> g.id().equals(gameId()) && g.version().equals(version));
             if (holds) {
                 sources.askNewHolders();
-            } else if (context.sources.contains(peer.peerId())) {
+            } else if (context.sources.get(peer.peerId()).filter(s -> !s.partial()).isPresent()) {
+                // a partial source lists no such version until its own download finished
                 sources.remove(peer.peerId(), HolderQuery.name(peer) + " no longer has version " + version
                         + " of the game; it is not used.");
             }
@@ -170,6 +179,10 @@ public final class Download {
                 context.scheduler.fill(); // a planner that left a link idle gets another chance (endgame lateness grows)
                 sources.waitIfNobodyCanServe();
             }
+            if (context.scheduler != null && !lifecycle.ending()) {
+                partials.onTick();
+            }
+            context.sharedBytes = sharedBytes();
             if (lifecycle.state() == DownloadState.WAITING && !context.preparing && waiting.recheckDue()) {
                 lookForHolders();
             }
@@ -182,6 +195,7 @@ public final class Download {
         CompletableFuture<Void> stoppedNow = new CompletableFuture<>();
         context.onSerial(() -> {
             context.stopped = true;
+            context.unshare();
             context.loans.refuseNew();
             if (context.scheduler != null) {
                 context.scheduler.close();
@@ -278,6 +292,7 @@ public final class Download {
         context.doneBytes = doneBytes(layout, board.done());
         context.reusedBytes = store.reusedBytes();
         EnginePlanningContext planning = new EnginePlanningContext(context.id, gameId(), layout, board, context.sources);
+        context.planning = planning;
         context.scheduler = new Scheduler(planning, board, context.sources, context.services.planner(),
                 context.services.builtinPlanner(), chunks::send);
         for (Ballot b : ballots) {
@@ -291,12 +306,23 @@ public final class Download {
             ending.finish();
             return;
         }
+        context.unshare(); // a version switch: the old store is no longer shared
+        if (context.settings.swarm()) {
+            context.shared = new StagedCopy(store, layout);
+        }
         sources.askNewHolders();
+        partials.askNow();
         if (context.sources.isEmpty()) {
             waiting.enter(Sentences.WAITING_FOR_PEERS);
         } else {
             context.scheduler.fill();
         }
+    }
+
+    /** The bytes other peers may fetch from this download now: its verified, durable chunks, when shared. */
+    private long sharedBytes() {
+        StagedCopy copy = context.shared;
+        return copy == null || context.layout == null ? 0 : doneBytes(context.layout, copy.held());
     }
 
     /** The bytes of the chunks not yet on disk: what the download will still write. */

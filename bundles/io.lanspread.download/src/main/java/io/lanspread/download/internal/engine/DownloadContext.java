@@ -8,7 +8,9 @@ import io.lanspread.api.download.DownloadState;
 import io.lanspread.api.download.DownloadStatus;
 import io.lanspread.download.internal.lifecycle.Lifecycle;
 import io.lanspread.download.internal.schedule.ChunkBoard;
+import io.lanspread.download.internal.schedule.EnginePlanningContext;
 import io.lanspread.download.internal.schedule.Scheduler;
+import io.lanspread.download.internal.share.StagedCopy;
 import io.lanspread.download.internal.source.FileIndex;
 import io.lanspread.download.internal.source.SourceSet;
 import io.lanspread.download.internal.source.Throughput;
@@ -46,6 +48,7 @@ final class DownloadContext {
     FileIndex files;
     ChunkBoard board;
     Scheduler scheduler;
+    EnginePlanningContext planning;
     /** Asking the holders, voting or opening the store: events and rechecks wait for it. */
     boolean preparing;
     boolean stopped;
@@ -53,6 +56,10 @@ final class DownloadContext {
     int writesInFlight;
     long doneBytes;
     long reusedBytes;
+    /** What other peers may read of this download while it fetches (swarming); null when not shared. */
+    volatile StagedCopy shared;
+    /** The bytes {@link #shared} offers, as of the last progress tick. */
+    long sharedBytes;
 
     private volatile DownloadStatus snapshot;
     private DownloadStatus lastNotified;
@@ -72,6 +79,15 @@ final class DownloadContext {
 
     String gameId() {
         return request.gameId();
+    }
+
+    /** Stops sharing the staging folder (the download ends or stops). */
+    void unshare() {
+        StagedCopy copy = shared;
+        shared = null;
+        if (copy != null) {
+            copy.close();
+        }
     }
 
     /** Runs the task on the serial executor; the status is published after it. */
@@ -107,7 +123,7 @@ final class DownloadContext {
         long total = layout != null ? layout.manifest().totalSize() : store != null ? store.manifest().totalSize() : 0;
         snapshot = new DownloadStatus(id, gameId(), version, lifecycle.state(), doneBytes, total,
                 Math.max(0, doneBytes - reusedBytes), reusedBytes, rate.bytesPerSecond(), sources.active(),
-                sources.size(), lifecycle.notes(), lifecycle.error());
+                sources.size(), lifecycle.notes(), lifecycle.error(), shared == null ? 0 : sharedBytes);
     }
 
     void notifyBegin() {

@@ -40,6 +40,7 @@ final class Ending {
             return;
         }
         underWay = true;
+        download.unshare();
         download.scheduler.close();
         sources.clearRequests();
         DownloadStore target = download.store;
@@ -67,6 +68,7 @@ final class Ending {
             LOG.warn("download {} of {} failed: {}", download.id, download.gameId(), error);
         }
         download.cancelRequested = true;
+        download.unshare();
         if (download.scheduler != null) {
             download.scheduler.close();
         }

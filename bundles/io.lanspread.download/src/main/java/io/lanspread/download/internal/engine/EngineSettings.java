@@ -11,9 +11,12 @@ package io.lanspread.download.internal.engine;
  *                             chunks requested from others too
  * @param waitingTimeoutMillis how long a download waits for a source before it is INTERRUPTED
  * @param progressMillis       progress interval
+ * @param swarm                whether a download shares the chunks it verified and fetches from other peers'
+ *                             partial copies (swarming)
+ * @param haveRefreshMillis    how often a swarming download asks the other peers which chunks they hold
  */
 public record EngineSettings(int chunksPerSource, int attemptsPerChunk, int dropAfterBadChunks, int dropAfterFailures,
-        long stallMillis, long waitingTimeoutMillis, long progressMillis) {
+        long stallMillis, long waitingTimeoutMillis, long progressMillis, boolean swarm, long haveRefreshMillis) {
     public EngineSettings {
         chunksPerSource = Math.max(1, chunksPerSource);
         attemptsPerChunk = Math.max(1, attemptsPerChunk);
@@ -22,5 +25,6 @@ public record EngineSettings(int chunksPerSource, int attemptsPerChunk, int drop
         stallMillis = Math.max(1, stallMillis);
         waitingTimeoutMillis = Math.max(1, waitingTimeoutMillis);
         progressMillis = Math.max(10, progressMillis);
+        haveRefreshMillis = Math.max(10, haveRefreshMillis);
     }
 }

@@ -63,18 +63,23 @@ final class SourceKeeper {
 
     /** Adds a source; the caller plans next (so that sources added together start together). */
     void add(PeerInfo peer, GameManifest manifest) {
+        add(peer, manifest, null);
+    }
+
+    /** @param held the chunks of a partial copy (swarming), or null for a holder of the whole game */
+    void add(PeerInfo peer, GameManifest manifest, java.util.BitSet held) {
         if (download.sources.isDropped(peer.peerId())) {
             return;
         }
         Source source = new Source(peer, manifest, download.files, download.settings.chunksPerSource(),
-                download.services.nanoClock());
+                download.services.nanoClock(), held);
         if (!source.servesAnything() && download.board.remaining() > 0) {
             LOG.info("download {}: {} holds none of the chosen content", download.id, HolderQuery.name(peer));
             return;
         }
         download.sources.add(source);
-        LOG.info("download {}: source {} added ({} sources)", download.id, HolderQuery.name(peer),
-                download.sources.size());
+        LOG.info("download {}: {} {} added ({} sources)", download.id, held == null ? "source" : "partial source",
+                HolderQuery.name(peer), download.sources.size());
         download.scheduler.sourcesChanged();
         download.lifecycle.unnote(Sentences.WAITING_FOR_HOLDERS);
         if (download.lifecycle.toRunning(Sentences.WAITING_FOR_PEERS)) {

@@ -31,6 +31,7 @@ public final class Sentences {
                 case UNREACHABLE -> "it could not be reached";
                 case PROTOCOL -> "its answer broke the protocol (it may speak only protocol 1)";
                 case TIMEOUT -> "it did not answer in time";
+                case CHUNK_NOT_HELD -> "it does not hold that part verified yet";
             };
         }
         return "of an unexpected error";

@@ -19,8 +19,9 @@ import io.lanspread.api.download.PlanningContext;
 import io.lanspread.api.download.SourceView;
 
 /**
- * The default planner. Pull-based: a source that has room takes the next open chunks in file order, so a
- * fast link comes back for more sooner and gets more. Its chunks in flight are capped in proportion to its
+ * The default planner. Pull-based: a source that has room takes the next open chunks in chunk order (from
+ * the download's start, see {@link PlanningContext#startChunk()}), so a fast link comes back for more sooner
+ * and gets more; once some sources are partial copies (swarming) it takes the rarest of them first. Its chunks in flight are capped in proportion to its
  * measured throughput (a slow link holds only a few chunks, so the tail does not wait on it), while every
  * link keeps at least two. Endgame: once a source finds nothing open that it holds, it asks for chunks still
  * in flight on other sources that are late there, those on the slowest source first; the first verified
@@ -67,7 +68,7 @@ public class AdaptivePlanner implements DownloadPlanner {
             if (want <= 0) {
                 return List.of();
             }
-            List<Integer> chunks = open.take(want, source::has);
+            List<Integer> chunks = pickOpen(source, want);
             if (chunks.isEmpty()) {
                 chunks = endgame(source, want);
             }
@@ -75,6 +76,27 @@ public class AdaptivePlanner implements DownloadPlanner {
                 askedFrom.putIfAbsent(chunk, source.peerId());
             }
             return OpenChunks.requests(context, source, chunks);
+        }
+
+        /**
+         * Open chunks the source holds. While every source holds the whole game, in chunk order; once some are
+         * partial copies (swarming), the rarest first: the chunks fewest sources hold, so that a complete holder's
+         * link goes to what only it has, and partial holders spread what they got.
+         */
+        private List<Integer> pickOpen(SourceView source, int want) {
+            List<SourceView> all = context.sources();
+            if (all.stream().allMatch(SourceView::complete)) {
+                return open.take(want, source::has);
+            }
+            return open.takeRarest(want, source::has, i -> {
+                int holders = 0;
+                for (SourceView s : all) {
+                    if (s.has(i)) {
+                        holders++;
+                    }
+                }
+                return holders;
+            });
         }
 
         /** Chunks in flight from exactly one other source, slowest source first, then file order. */

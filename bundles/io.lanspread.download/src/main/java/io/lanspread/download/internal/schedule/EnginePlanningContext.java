@@ -16,6 +16,7 @@ public final class EnginePlanningContext implements PlanningContext {
     private final ChunkLayout layout;
     private final ChunkBoard board;
     private final SourceSet sources;
+    private int startChunk;
 
     public EnginePlanningContext(String downloadId, String gameId, ChunkLayout layout, ChunkBoard board,
             SourceSet sources) {
@@ -34,6 +35,22 @@ public final class EnginePlanningContext implements PlanningContext {
     @Override
     public String gameId() {
         return gameId;
+    }
+
+    @Override
+    public int startChunk() {
+        return startChunk;
+    }
+
+    /**
+     * Other peers download the same content (swarming): from now on this download goes on from a place of its
+     * own in chunk order (its id is random, so theirs start elsewhere), and they soon have chunks to trade.
+     * A download alone keeps plain file order.
+     */
+    public void spreadOut() {
+        if (startChunk == 0 && board.count() > 1) {
+            startChunk = Math.max(1, Math.floorMod(downloadId.hashCode() * 0x9E3779B1, board.count()));
+        }
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class Source implements SourceView {
     private final BitSet servedFiles;
     private final BitSet withChunks;
     private final BitSet refusedChunks = new BitSet();
+    /** A partial copy's chunks as its last have-map said; null for a holder of the whole game. */
+    private BitSet held;
     private final int capacity;
     private final LongSupplier nanoClock;
     private final Throughput throughput;
@@ -37,6 +39,13 @@ public final class Source implements SourceView {
     private boolean stalled;
 
     public Source(PeerInfo peer, GameManifest manifest, FileIndex files, int capacity, LongSupplier nanoClock) {
+        this(peer, manifest, files, capacity, nanoClock, null);
+    }
+
+    /** @param held the chunks a partial copy holds (swarming), or null for a holder of the whole game */
+    public Source(PeerInfo peer, GameManifest manifest, FileIndex files, int capacity, LongSupplier nanoClock,
+            BitSet held) {
+        this.held = held == null ? null : (BitSet) held.clone();
         this.peer = peer;
         this.manifest = manifest;
         this.files = files;
@@ -80,14 +89,29 @@ public final class Source implements SourceView {
 
     @Override
     public boolean has(int index) {
-        return servedFiles.get(files.fileOf(index)) && !refusedChunks.get(index);
+        return servedFiles.get(files.fileOf(index)) && !refusedChunks.get(index) && (held == null || held.get(index));
+    }
+
+    /** Whether it is a partial copy: a peer still downloading the game, serving the chunks it verified. */
+    public boolean partial() {
+        return held != null;
+    }
+
+    /** A partial copy's new have-map. */
+    public void held(BitSet chunks) {
+        held = (BitSet) chunks.clone();
+    }
+
+    /** A partial copy became complete (its download finished). */
+    public void holdsAll() {
+        held = null;
     }
 
     @Override
     public boolean complete() {
         BitSet missing = (BitSet) withChunks.clone();
         missing.andNot(servedFiles);
-        return missing.isEmpty() && refusedChunks.isEmpty();
+        return held == null && missing.isEmpty() && refusedChunks.isEmpty();
     }
 
     @Override

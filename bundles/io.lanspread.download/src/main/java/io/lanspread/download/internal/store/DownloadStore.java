@@ -31,6 +31,22 @@ public interface DownloadStore extends AutoCloseable {
     /** Chunks verified, durable and marked now (a copy); chunks written since the last commit are not in it. */
     BitSet done();
 
+    /** Whether chunk {@code index} is in {@link #done()}, without copying it. Never blocks. */
+    default boolean isDone(int index) {
+        return done().get(index);
+    }
+
+    /**
+     * Reads the bytes of a chunk as they are in staging now, into {@code target} from its position (exactly
+     * {@code chunk.length()} bytes). The caller checks them against the manifest: this only reads. Thread-safe,
+     * also while chunks are being written.
+     *
+     * @throws IOException when the store is closed, installed or discarded, or reading fails
+     */
+    default void read(Chunk chunk, ByteBuffer target) throws IOException {
+        throw new IOException("this store cannot be read back");
+    }
+
     /** Bytes of the done chunks that came from local copies (reuse), as opposed to peers. */
     long reusedBytes();
 

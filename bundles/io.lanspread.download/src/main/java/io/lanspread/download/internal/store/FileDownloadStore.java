@@ -82,7 +82,8 @@ final class FileDownloadStore implements DownloadStore {
         }
     }
 
-    boolean isDone(int index) {
+    @Override
+    public boolean isDone(int index) {
         synchronized (done) {
             return done.get(index);
         }
@@ -91,6 +92,33 @@ final class FileDownloadStore implements DownloadStore {
     boolean complete() {
         synchronized (done) {
             return done.cardinality() == layout.chunkCount();
+        }
+    }
+
+    @Override
+    public void read(Chunk chunk, ByteBuffer target) throws IOException {
+        checkReadable();
+        Objects.checkIndex(chunk.index(), layout.chunkCount());
+        if (target.remaining() < chunk.length()) {
+            throw new IllegalArgumentException(target.remaining() + " bytes of room for " + chunk);
+        }
+        Path file = staging.file(layout.fileIndexOf(chunk.index())).local();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ)) {
+            ByteBuffer into = target.duplicate();
+            into.limit(into.position() + chunk.length());
+            while (into.hasRemaining()) {
+                if (channel.read(into, chunk.offset() + into.position() - target.position()) < 0) {
+                    throw new IOException(chunk.path() + " is shorter in staging than its manifest says");
+                }
+            }
+        }
+        target.position(target.position() + chunk.length());
+    }
+
+    private void checkReadable() throws IOException {
+        if (closed) {
+            throw new IOException("the store of download " + downloadId() + " is closed");
         }
     }
 

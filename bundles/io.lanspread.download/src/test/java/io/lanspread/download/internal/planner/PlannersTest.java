@@ -104,6 +104,8 @@ class PlannersTest {
         long bps;
         long idle;
         int inFlight;
+        /** A partial copy's chunks; null: it holds everything. */
+        BitSet held;
 
         Src(String id) {
             this.id = id;
@@ -121,12 +123,12 @@ class PlannersTest {
 
         @Override
         public boolean has(int index) {
-            return true;
+            return held == null || held.get(index);
         }
 
         @Override
         public boolean complete() {
-            return true;
+            return held == null;
         }
 
         @Override
@@ -170,6 +172,8 @@ class PlannersTest {
         final BitSet done = new BitSet();
         final int[] inFlight;
         final List<Src> sources = new ArrayList<>();
+        int start;
+        String downloadId = "d";
 
         Context(int count) {
             this.count = count;
@@ -193,7 +197,7 @@ class PlannersTest {
 
         @Override
         public String downloadId() {
-            return "d";
+            return downloadId;
         }
 
         @Override
@@ -204,6 +208,11 @@ class PlannersTest {
         @Override
         public int chunkCount() {
             return count;
+        }
+
+        @Override
+        public int startChunk() {
+            return start;
         }
 
         @Override

@@ -37,7 +37,7 @@ final class ChunkStreamer {
     private final QuicStreamChannel stream;
     private final String gameId;
     private final List<Request.GetChunks.Range> ranges;
-    private final ServedFiles files;
+    private final ChunkReader reader;
     private final MessageCodec codec;
     private final SendBudget budget;
     private final Executor executor;
@@ -50,15 +50,13 @@ final class ChunkStreamer {
     private boolean ended;
     private boolean finished;
 
-    /** Only the read task touches it (one at a time). */
-    private ServedFiles.HashedFile open;
-
-    ChunkStreamer(QuicStreamChannel stream, String gameId, List<Request.GetChunks.Range> ranges, ServedFiles files,
+    /** @param reader the copy the chunks come from; only the read task touches it (one at a time) */
+    ChunkStreamer(QuicStreamChannel stream, String gameId, List<Request.GetChunks.Range> ranges, ChunkReader reader,
             MessageCodec codec, SendBudget budget, Executor executor, LongAdder servedBytes) {
         this.stream = stream;
         this.gameId = gameId;
         this.ranges = ranges;
-        this.files = files;
+        this.reader = reader;
         this.codec = codec;
         this.budget = budget;
         this.executor = executor;
@@ -68,7 +66,7 @@ final class ChunkStreamer {
     /** On the I/O executor. A game that is not served is answered once, for the whole stream. */
     void start() {
         try {
-            files.manifest(gameId);
+            reader.checkServed();
         } catch (GameNotFoundException e) {
             synchronized (this) {
                 next = ranges.size();
@@ -138,9 +136,8 @@ final class ChunkStreamer {
     private void serve(Request.GetChunks.Range range) {
         ByteBuf data = null;
         try {
-            ServedFiles.HashedFile file = fileFor(range.path());
             data = stream.alloc().directBuffer(range.length());
-            files.readAsHashed(file, range.offset(), range.length(), data);
+            reader.read(range, data);
             byte[] header = codec.encode(new Response.Chunk(range.path(), range.offset(), range.length(), null));
             ByteBuf body = data;
             data = null;
@@ -157,6 +154,8 @@ final class ChunkStreamer {
             refuse(range, error(ErrorCode.FILE_NOT_FOUND, e.getMessage()));
         } catch (ServedFiles.FileChanged e) {
             refuse(range, error(ErrorCode.FILE_CHANGED, e.getMessage()));
+        } catch (ServedFiles.ChunkNotHeld e) {
+            refuse(range, error(ErrorCode.CHUNK_NOT_HELD, e.getMessage()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("serving {}+{} of {} failed", range.offset(), range.length(), range.path(), e);
             refuse(range, error(ErrorCode.SERVER_ERROR, String.valueOf(e.getMessage())));
@@ -245,21 +244,7 @@ final class ChunkStreamer {
         }
     }
 
-    private ServedFiles.HashedFile fileFor(String path) throws IOException, ServedFiles.FileNotServed,
-            ServedFiles.FileChanged {
-        if (open != null && open.entry().path().equals(path)) {
-            return open;
-        }
-        closeFile();
-        open = files.openAsHashed(gameId, path);
-        return open;
-    }
-
     private void closeFile() {
-        ServedFiles.HashedFile file = open;
-        open = null;
-        if (file != null) {
-            file.close();
-        }
+        reader.close();
     }
 }

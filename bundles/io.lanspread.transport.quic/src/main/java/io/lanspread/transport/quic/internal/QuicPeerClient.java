@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,7 @@ import io.lanspread.api.game.GameFile;
 import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.transport.ChunkData;
 import io.lanspread.api.transport.ChunkRange;
+import io.lanspread.api.transport.HaveMap;
 import io.lanspread.api.transport.PeerClient;
 import io.lanspread.api.transport.PeerHello;
 import io.lanspread.api.transport.PeerRequestException;
@@ -374,6 +376,13 @@ public final class QuicPeerClient implements PeerClient {
     @Override
     public List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress peer, String gameId,
             List<ChunkRange> ranges) {
+        return getChunks(peer, gameId, null, ranges);
+    }
+
+    /** Protocol 4 names the version (a partial copy may serve it); an older peer is asked without it. */
+    @Override
+    public List<CompletionStage<ReceivedChunk>> getChunks(InetSocketAddress peer, String gameId, String version,
+            List<ChunkRange> ranges) {
         List<CompletableFuture<ReceivedChunk>> results = new ArrayList<>(ranges.size());
         for (int i = 0; i < ranges.size(); i++) {
             results.add(new CompletableFuture<>());
@@ -397,18 +406,19 @@ public final class QuicPeerClient implements PeerClient {
             } else {
                 for (int from = 0; from < ranges.size(); from += Protocol.MAX_CHUNKS_PER_REQUEST) {
                     int to = Math.min(ranges.size(), from + Protocol.MAX_CHUNKS_PER_REQUEST);
-                    chunkStream(peer, gameId, ranges.subList(from, to), results.subList(from, to));
+                    String asked = connection.protocolVersion() >= Protocol.VERSION_4 ? version : null;
+                    chunkStream(peer, gameId, asked, ranges.subList(from, to), results.subList(from, to));
                 }
             }
         });
         return List.copyOf(results);
     }
 
-    private void chunkStream(InetSocketAddress peer, String gameId, List<ChunkRange> ranges,
+    private void chunkStream(InetSocketAddress peer, String gameId, String version, List<ChunkRange> ranges,
             List<CompletableFuture<ReceivedChunk>> results) {
         Request.GetChunks request;
         try {
-            request = new Request.GetChunks(gameId, ranges.stream()
+            request = new Request.GetChunks(gameId, version, ranges.stream()
                     .map(r -> new Request.GetChunks.Range(r.path(), r.offset(), r.length())).toList());
         } catch (IllegalArgumentException e) {
             PeerRequestException failure = new PeerRequestException(Reason.BAD_REQUEST, e.getMessage());
@@ -425,6 +435,26 @@ public final class QuicPeerClient implements PeerClient {
                 results.forEach(r -> r.completeExceptionally(cause));
             }
         });
+    }
+
+    /** Protocol 4: a have-map; an older peer fails it with {@code PROTOCOL} before anything is sent. */
+    @Override
+    public CompletionStage<HaveMap> have(InetSocketAddress peer, String gameId, String version, byte[] contentHash,
+            long sinceRevision) {
+        Request.GetHave request;
+        try {
+            request = new Request.GetHave(gameId, version, HexFormat.of().formatHex(contentHash), sinceRevision);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return CompletableFuture.failedFuture(new PeerRequestException(Reason.BAD_REQUEST, String.valueOf(e.getMessage())));
+        }
+        return request(peer, request, requestTimeout, false, true,
+                (completion, connection) -> new ControlResponseHandler<>(completion, codec, Response.Have.class, have -> {
+                    if (!have.gameId().equals(gameId) || !have.version().equals(version)) {
+                        throw new PeerRequestException(Reason.PROTOCOL, "a have-map of " + have.gameId() + " "
+                                + have.version() + " answers a request for " + gameId + " " + version);
+                    }
+                    return new HaveMap(have.revision(), have.chunks(), have.complete(), have.held());
+                }));
     }
 
     /** Protocol 2 only; the hashes arrive as raw bytes and the manifest is built on the callback executor. */

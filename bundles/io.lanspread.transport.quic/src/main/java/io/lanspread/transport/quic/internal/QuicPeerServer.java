@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -21,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.game.PartialCopies;
 import io.lanspread.api.transport.PeerNoticeListener;
 import io.lanspread.api.transport.PeerServer;
 import io.lanspread.protocol.Protocol;
@@ -113,7 +115,7 @@ public final class QuicPeerServer implements PeerServer {
         blocking.allowCoreThreadTimeOut(true);
         requestTimeoutMillis = requestTimeoutMillis(config);
         shared = new ServerEndpoint.Shared(library, identity, blocking, new NoticeListeners(noticeListeners),
-                counters, refusals, () -> requestTimeoutMillis);
+                counters, refusals, () -> requestTimeoutMillis, () -> partialCopies);
         try {
             endpoint = new ServerEndpoint(ServerEndpoint.Settings.of(config), config.port(), identity.current(), shared,
                     config.max_connections_per_address(), config.max_connections());
@@ -191,6 +193,21 @@ public final class QuicPeerServer implements PeerServer {
 
     private static long requestTimeoutMillis(Config config) {
         return TimeUnit.SECONDS.toMillis(Math.max(1, config.request_timeout_seconds()));
+    }
+
+    /** The games this peer is still downloading and shares (swarming); served when the library lacks them. */
+    private volatile PartialCopies partialCopies;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetPartialCopies")
+    void setPartialCopies(PartialCopies copies) {
+        partialCopies = copies;
+    }
+
+    void unsetPartialCopies(PartialCopies copies) {
+        if (partialCopies == copies) {
+            partialCopies = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.lanspread.api.game.GameManifest;
 import io.lanspread.api.game.GameNotFoundException;
 import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.game.PartialCopies;
 import io.lanspread.api.game.UnsafePathException;
 import io.lanspread.api.peer.LocalIdentity;
 import io.lanspread.protocol.ErrorCode;
@@ -47,6 +49,7 @@ final class RequestProcessor {
     private final Executor notices;
     private final NoticeListeners listeners;
     private final ServedFiles files;
+    private final ServedCopies copies;
     private final LongAdder servedBytes;
     private final SendBudget budget;
     private final PartyGate party;
@@ -56,13 +59,16 @@ final class RequestProcessor {
      * @param budget bounds the file bytes held in memory across every stream; a connection with a
      *        {@link ConnectionBudget} of its own reads within that one (which draws on this)
      * @param party refuses every request of a connection that has not proven the party key, if there is one
+     * @param partials the games this peer is still downloading and shares, or null when there is no such service
      */
     RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor,
-            NoticeListeners listeners, LongAdder servedBytes, SendBudget budget, PartyGate party) {
+            NoticeListeners listeners, LongAdder servedBytes, SendBudget budget, PartyGate party,
+            Supplier<PartialCopies> partials) {
         this.library = library;
         this.party = party;
         this.budget = budget;
         this.files = new ServedFiles(library);
+        this.copies = new ServedCopies(library, files, partials);
         this.servedBytes = servedBytes;
         this.identity = identity;
         this.codec = codec;
@@ -175,14 +181,17 @@ final class RequestProcessor {
                 sendFile(stream, r, budget);
             } else if (request instanceof Request.GetManifest r) {
                 sendManifest(stream, r);
+            } else if (request instanceof Request.GetHave r) {
+                reply(stream, copies.have(r.gameId(), r.version(), r.manifestSha256(), r.revision()));
             } else if (request instanceof Request.GetChunks r) {
-                new ChunkStreamer(stream, r.gameId(), r.chunks(), files, codec, budget, executor, servedBytes).start();
+                new ChunkStreamer(stream, r.gameId(), r.chunks(), copies.reader(r.gameId(), r.version()), codec, budget,
+                        executor, servedBytes).start();
             } else if (request instanceof Request.GetGameFileChunk r) {
                 if (r.length() == 0 && version >= Protocol.VERSION_2) { // only the range is checked
                     sendChunk(stream, r, null, files.readChunk(r));
                 } else if (version >= Protocol.VERSION_2) { // the same answer as a getChunks of one range
                     new ChunkStreamer(stream, r.gameId(), List.of(new Request.GetChunks.Range(r.path(), r.offset(),
-                            r.length())), files, codec, budget, executor, servedBytes).start();
+                            r.length())), new LibraryChunks(files, r.gameId()), codec, budget, executor, servedBytes).start();
                 } else {
                     byte[] data = files.readChunk(r);
                     sendChunk(stream, r, HexFormat.of().formatHex(PeerIds.newSha256().digest(data)), data);

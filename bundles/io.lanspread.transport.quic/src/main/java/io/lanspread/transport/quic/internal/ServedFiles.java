@@ -41,6 +41,15 @@ final class ServedFiles {
         }
     }
 
+    /** Protocol 4: a partial copy does not hold the chunk verified (or its bytes no longer match). */
+    static final class ChunkNotHeld extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ChunkNotHeld(String message) {
+            super(message);
+        }
+    }
+
     /** A file opened to serve chunks from its manifest entry. */
     record HashedFile(String gameId, FileManifest entry, FileChannel channel) {
         void close() {

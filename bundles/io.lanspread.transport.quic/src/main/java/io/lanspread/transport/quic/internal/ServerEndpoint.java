@@ -11,8 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.lanspread.api.game.LocalLibrary;
+import io.lanspread.api.game.PartialCopies;
 import io.lanspread.protocol.MessageCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -53,7 +55,8 @@ final class ServerEndpoint {
 
     /** What the endpoints of one server share: its counters, threads, listeners and live settings. */
     record Shared(LocalLibrary library, TlsIdentity identity, ExecutorService blocking, NoticeListeners notices,
-            ServerCounters counters, RefusalLog refusals, LongSupplier requestTimeoutMillis) {
+            ServerCounters counters, RefusalLog refusals, LongSupplier requestTimeoutMillis,
+            Supplier<PartialCopies> partialCopies) {
     }
 
     private final Settings settings;
@@ -87,7 +90,7 @@ final class ServerEndpoint {
         try {
             RequestProcessor processor = new RequestProcessor(shared.library(), shared.identity(), new MessageCodec(),
                     shared.blocking(), shared.notices(), counters.served(), budget,
-                    new PartyGate(keys.partyKey(), keys.certificate(), shared.refusals()));
+                    new PartyGate(keys.partyKey(), keys.certificate(), shared.refusals()), shared.partialCopies());
             ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder(), settings.maxStreams(),
                             udp.udpPayload())
                     .congestionControlAlgorithm(QuicSettings.congestionControl(settings.congestionControl()))

@@ -91,12 +91,12 @@ class ProtocolTwoTest {
         PeerHello hello = get(client.ping(address));
         PeerHello oldHello = get(oldClient.ping(address));
 
-        assertThat(client.connectionTo(address).protocolVersion()).isEqualTo(3);
+        assertThat(client.connectionTo(address).protocolVersion()).isEqualTo(4);
         assertThat(oldClient.connectionTo(address).protocolVersion()).isEqualTo(1);
         // a pong reports the newest version the server speaks, whatever the connection negotiated
-        assertThat(hello.protocolVersion()).isEqualTo(3);
-        assertThat(oldHello.protocolVersion()).isEqualTo(3);
-        assertThat(server.protocolVersion()).isEqualTo(3);
+        assertThat(hello.protocolVersion()).isEqualTo(4);
+        assertThat(oldHello.protocolVersion()).isEqualTo(4);
+        assertThat(server.protocolVersion()).isEqualTo(4);
     }
 
     @Test
