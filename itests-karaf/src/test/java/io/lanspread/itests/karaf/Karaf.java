@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,11 +23,12 @@ import java.util.stream.Collectors;
 /**
  * One real Apache Karaf: a fresh copy of the unpacked distribution, its ports moved to free ones (SSH on
  * loopback, Pax Web on every address as Karaf ships it), Maven resolution offline, started with
- * {@code bin/karaf server} and driven with {@code bin/client}.
+ * {@code bin/karaf server} and driven with Karaf's client (what {@code bin/client} runs).
  */
 final class Karaf implements AutoCloseable {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+    private static final Pattern CLIENT_JAR = Pattern.compile("\\$\\{KARAF_HOME\\}/(system/[^\":]+\\.jar)");
     private static final Pattern THREAD = Pattern.compile("^\"([^\"]+)\"", Pattern.MULTILINE);
     /** A line of {@code ss -uapnH}: state, receive and send queues, then the local address:port. */
     private static final Pattern LOCAL_PORT = Pattern.compile("^\\S+\\s+\\d+\\s+\\d+\\s+\\S*:(\\d+)\\s");
@@ -35,6 +37,7 @@ final class Karaf implements AutoCloseable {
     private final int sshPort;
     private final int httpPort;
     private Process process;
+    private String clientClassPath;
 
     private Karaf(Path home, int sshPort, int httpPort) {
         this.home = home;
@@ -120,20 +123,42 @@ final class Karaf implements AutoCloseable {
         process = builder.start();
     }
 
-    /** Runs shell commands through bin/client in one batch (which stops at the first failing command). */
+    /**
+     * Runs shell commands through Karaf's client in one batch (which stops at the first failing command): the
+     * JVM bin/client starts, on bin/client's class path, without the script's JVM version probes and with
+     * a quick-start JIT (the test runs dozens of commands).
+     */
     String run(String... commands) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", String.valueOf(sshPort),
-                "-h", "127.0.0.1", "-u", "karaf", "-p", "karaf", "-b").directory(home.toFile()).redirectErrorStream(true);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process client = builder.start();
+        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dkaraf.home=" + home, "-Dkaraf.base=" + home,
+                "-Dkaraf.etc=" + home.resolve("etc"), "-classpath", clientClassPath(),
+                "org.apache.karaf.client.Main", "-a", String.valueOf(sshPort), "-h", "127.0.0.1",
+                "-u", "karaf", "-p", "karaf", "-b"));
+        Process client = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
         client.getOutputStream().write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
         client.getOutputStream().close();
         byte[] out = client.getInputStream().readAllBytes();
         if (!client.waitFor(60, TimeUnit.SECONDS)) {
             client.destroyForcibly();
-            throw new IOException("bin/client did not end within 60 s: " + List.of(commands));
+            throw new IOException("Karaf's client did not end within 60 s: " + List.of(commands));
         }
         return ANSI.matcher(new String(out, StandardCharsets.UTF_8)).replaceAll("");
+    }
+
+    /** The jars bin/client puts on its class path ({@code ${KARAF_HOME}/system/...}). */
+    private String clientClassPath() throws IOException {
+        if (clientClassPath == null) {
+            Matcher m = CLIENT_JAR.matcher(Files.readString(home.resolve("bin/client")));
+            List<String> jars = new ArrayList<>();
+            while (m.find()) {
+                jars.add(home.resolve(m.group(1)).toString());
+            }
+            if (jars.isEmpty()) {
+                throw new IOException("no class path found in bin/client");
+            }
+            clientClassPath = String.join(java.io.File.pathSeparator, jars);
+        }
+        return clientClassPath;
     }
 
     /** Like {@link #run}, failing when a command failed. */

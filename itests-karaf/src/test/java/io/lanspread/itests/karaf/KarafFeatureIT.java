@@ -183,7 +183,7 @@ class KarafFeatureIT {
     @Test
     @Order(6)
     void theLanspreadCommandsAnswerInKarafsShell() throws Exception {
-        // bin/client -b prints what a command returns only when it is piped
+        // the client's batch mode prints what a command returns only when it is piped
         assertThat(karaf.runOk("lanspread:status | grep .")).contains(karafPeerId).contains("karaf-peer");
         assertThat(karaf.runOk("lanspread:peers | grep .")).contains("felix-peer");
         assertThat(karaf.runOk("lanspread:games | grep .")).contains(KARAF_GAME).contains(FELIX_GAME);
