@@ -29,6 +29,7 @@ final class Karaf implements AutoCloseable {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
     private static final Pattern CLIENT_JAR = Pattern.compile("\\$\\{KARAF_HOME\\}/(system/[^\":]+\\.jar)");
+    private static final Pattern BUNDLE_ID = Pattern.compile("Bundle ID: (\\d+)");
     private static final Pattern THREAD = Pattern.compile("^\"([^\"]+)\"", Pattern.MULTILINE);
     /** A line of {@code ss -uapnH}: state, receive and send queues, then the local address:port. */
     private static final Pattern LOCAL_PORT = Pattern.compile("^\\S+\\s+\\d+\\s+\\d+\\s+\\S*:(\\d+)\\s");
@@ -168,6 +169,19 @@ final class Karaf implements AutoCloseable {
             throw new AssertionError("Karaf refused " + List.of(commands) + ":\n" + out);
         }
         return out;
+    }
+
+    /**
+     * Installs and starts a bundle from a jar (a third party's extension, say) with {@code bundle:install -s};
+     * returns its bundle id. Whether it became Active is the caller's check ({@code bundle:list}).
+     */
+    long installBundle(Path jar) throws IOException, InterruptedException {
+        String out = runOk("bundle:install -s " + jar.toUri());
+        Matcher id = BUNDLE_ID.matcher(out);
+        if (!id.find()) {
+            throw new AssertionError("bundle:install named no bundle id:\n" + out);
+        }
+        return Long.parseLong(id.group(1));
     }
 
     long pid() {

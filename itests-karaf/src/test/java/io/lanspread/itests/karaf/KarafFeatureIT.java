@@ -217,8 +217,9 @@ class KarafFeatureIT {
                 peers -> hasPeer(peers, felix.peerId()), karaf::logTail);
     }
 
-    // A step that installs a third-party bundle goes here: karaf.runOk("bundle:install -s " + jar.toUri()), then
-    // its assertions (the Karaf peer is up, knows the ./lanspread peer, and has FELIX_GAME installed).
+    // A step that installs a third-party bundle goes here (@Order 9 to 19): karaf.installBundle(jar), then
+    // Poll.until(..., () -> installedBundles("org.example."), ...) for it to be Active, then its assertions; the Karaf peer is
+    // up then, knows the ./lanspread peer (felix) and has FELIX_GAME installed.
 
     @Test
     @Order(20)
@@ -255,10 +256,15 @@ class KarafFeatureIT {
 
     /** Symbolic name -> state of every io.lanspread bundle Karaf has. */
     private Map<String, String> installedLanspreadBundles() throws Exception {
+        return installedBundles("io.lanspread.");
+    }
+
+    /** Symbolic name -> state of every bundle whose symbolic name starts with {@code prefix}. */
+    private Map<String, String> installedBundles(String prefix) throws Exception {
         Map<String, String> bundles = new LinkedHashMap<>();
         for (String line : karaf.runOk("bundle:list -s -t 0 | grep .").split("\\R")) {
             Matcher m = BUNDLE_LINE.matcher(line);
-            if (m.matches() && m.group(3).startsWith("io.lanspread.")) {
+            if (m.matches() && m.group(3).startsWith(prefix)) {
                 bundles.put(m.group(3), m.group(2));
             }
         }
