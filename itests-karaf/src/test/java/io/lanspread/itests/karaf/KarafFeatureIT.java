@@ -193,6 +193,30 @@ class KarafFeatureIT {
 
     @Test
     @Order(7)
+    void requestsPaxWebsJettyRefusesItselfAreAnsweredWithTheApisJson() throws Exception {
+        String host = "Host: 127.0.0.1:" + karaf.httpPort() + "\r\n";
+        RawHttp.Answer noHost = RawHttp.send(karaf.httpPort(), "GET /api/status HTTP/1.1\r\n\r\n");
+        assertThat(noHost.status()).isEqualTo(400);
+        assertJsonError(noHost, "Host");
+        RawHttp.Answer longUri = RawHttp.send(karaf.httpPort(), "GET /api/" + "a".repeat(20_000) + " HTTP/1.1\r\n" + host + "\r\n");
+        assertThat(longUri.status()).isEqualTo(414);
+        assertJsonError(longUri, "too long");
+        RawHttp.Answer bigHeader = RawHttp.send(karaf.httpPort(), "GET /api/status HTTP/1.1\r\n" + host
+                + "X-Filler: " + "b".repeat(20_000) + "\r\n\r\n");
+        assertThat(bigHeader.status()).isEqualTo(431);
+        assertJsonError(bigHeader, "headers are too large");
+        RawHttp.Answer badLine = RawHttp.send(karaf.httpPort(), "GET /api/status HTTP/1.1 junk\r\n" + host + "\r\n");
+        assertThat(badLine.status()).isIn(400, 505);
+        assertJsonError(badLine, "");
+    }
+
+    private static void assertJsonError(RawHttp.Answer answer, String phrase) throws IOException {
+        assertThat(answer.isJson()).as("JSON answer: " + answer).isTrue();
+        assertThat(Api.parse(answer.body()).get("error").asText()).as(answer.body()).isNotBlank().contains(phrase);
+    }
+
+    @Test
+    @Order(8)
     void uninstallingTheFeatureLeavesNoBundleThreadOrSocket() throws Exception {
         assertThat(lanspreadThreads()).as("lanspread's threads while it runs").isNotEmpty();
         assertThat(karaf.udpPorts()).contains(quicPort);
@@ -206,7 +230,7 @@ class KarafFeatureIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theFeatureInstallsAgainInTheSameKaraf() throws Exception {
         karaf.runOk("feature:install lanspread");
         everyLanspreadBundleActiveAndComponentSatisfied();
@@ -217,7 +241,7 @@ class KarafFeatureIT {
                 peers -> hasPeer(peers, felix.peerId()), karaf::logTail);
     }
 
-    // A step that installs a third-party bundle goes here (@Order 9 to 19): karaf.installBundle(jar), then
+    // A step that installs a third-party bundle goes here (@Order 10 to 19): karaf.installBundle(jar), then
     // Poll.until(..., () -> installedBundles("org.example."), ...) for it to be Active, then its assertions; the Karaf peer is
     // up then, knows the ./lanspread peer (felix) and has FELIX_GAME installed.
 
