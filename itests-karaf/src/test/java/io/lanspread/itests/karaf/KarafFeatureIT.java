@@ -130,6 +130,17 @@ class KarafFeatureIT {
         JsonNode status = Poll.until("the API answers with the token", STEP, () -> api.get("/api/status"), s -> true, karaf::logTail);
         karafPeerId = status.get("peerId").asText();
         assertThat(karafPeerId).isNotBlank().isNotEqualTo(felix.peerId());
+        thePageIsAtTheRoot();
+    }
+
+    /** Pax Web maps the page's empty pattern to "/", where the API bridge's fallback servlet is too. */
+    private void thePageIsAtTheRoot() throws Exception {
+        HttpResponse<String> page = api.send("GET", "/", true);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        HttpResponse<String> none = api.send("GET", "/no-such-page", true);
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(Api.parse(none.body()).get("error").asText()).as(none.body()).isNotBlank();
     }
 
     @Test
@@ -237,6 +248,7 @@ class KarafFeatureIT {
         JsonNode status = Poll.until("the API answers again", STEP, () -> api.get("/api/status"), s -> true, karaf::logTail);
         assertThat(status.get("peerId").asText()).isEqualTo(karafPeerId);
         assertThat(status.get("quicPort").asInt()).isEqualTo(quicPort);
+        thePageIsAtTheRoot();
         Poll.until("the Karaf peer finds the ./lanspread peer again", STEP, () -> api.get("/api/peers"),
                 peers -> hasPeer(peers, felix.peerId()), karaf::logTail);
     }
