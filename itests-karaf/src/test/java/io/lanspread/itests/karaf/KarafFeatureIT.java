@@ -217,8 +217,19 @@ class KarafFeatureIT {
         assertThat(bigHeader.status()).isEqualTo(431);
         assertJsonError(bigHeader, "headers are too large");
         RawHttp.Answer badLine = RawHttp.send(karaf.httpPort(), "GET /api/status HTTP/1.1 junk\r\n" + host + "\r\n");
-        assertThat(badLine.status()).isIn(400, 505);
-        assertJsonError(badLine, "");
+        assertThat(badLine.status()).isEqualTo(400);
+        assertJsonError(badLine, "character that HTTP does not allow");
+        RawHttp.Answer badLength = RawHttp.send(karaf.httpPort(), "POST /api/games/x/download HTTP/1.1\r\n" + host
+                + "Content-Length: abc\r\n\r\n");
+        assertThat(badLength.status()).isEqualTo(400);
+        assertJsonError(badLength, "Content-Length");
+        RawHttp.Answer version = RawHttp.send(karaf.httpPort(), "GET /api/status HTTP/9.9\r\n" + host + "\r\n");
+        assertThat(version.status()).isEqualTo(505);
+        assertJsonError(version, "HTTP version");
+        RawHttp.Answer expect = RawHttp.send(karaf.httpPort(), "POST /api/games/x/download HTTP/1.1\r\n" + host
+                + "Expect: 999-nope\r\nContent-Length: 2\r\n\r\n{}");
+        assertThat(expect.status()).isEqualTo(417);
+        assertJsonError(expect, "Expect");
     }
 
     private static void assertJsonError(RawHttp.Answer answer, String phrase) throws IOException {
