@@ -16,8 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code ./lanspread} peer (the Felix runtime the reactor built), started as a user starts it, on loopback
- * with mDNS off; its output goes to a log file, its ready line tells its ports.
+ * A {@code ./lanspread} peer (the Felix runtime the reactor built), started as a user starts it (by default on
+ * loopback with mDNS off); its output goes to a log file, its ready line tells its ports.
  */
 final class FelixPeer implements AutoCloseable {
 
@@ -37,15 +37,25 @@ final class FelixPeer implements AutoCloseable {
     }
 
     static FelixPeer start(Path home, String name) throws IOException {
+        return start(home, name, List.of(), "--port", "0", "--http-port", "0", "--bind", "127.0.0.1", "--no-mdns");
+    }
+
+    /** {@code ./lanspread} with its games and state under {@code home}, run under {@code prefix} (may be empty). */
+    static FelixPeer start(Path home, String name, List<String> prefix, String... args) throws IOException {
         Path root = Paths.get(System.getProperty("lanspread.root.dir", "..")).toAbsolutePath().normalize();
-        List<String> cmd = new ArrayList<>(List.of(root.resolve("lanspread").toString(),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(root.resolve("lanspread").toString(),
                 "--games", Files.createDirectories(home.resolve("games")).toString(),
-                "--state", Files.createDirectories(home.resolve("state")).toString(),
-                "--name", name, "--port", "0", "--http-port", "0", "--bind", "127.0.0.1", "--no-mdns"));
+                "--state", Files.createDirectories(home.resolve("state")).toString(), "--name", name));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
         FelixPeer peer = new FelixPeer(p, home.resolve(name + ".log"));
         peer.pumpOutput();
         return peer;
+    }
+
+    int httpPort() {
+        return httpPort;
     }
 
     private void pumpOutput() {

@@ -37,13 +37,16 @@ final class Karaf implements AutoCloseable {
     private final Path home;
     private final int sshPort;
     private final int httpPort;
+    /** Put before every command that runs Karaf or its client (such as {@code ip netns exec NS}). */
+    private final List<String> prefix;
     private Process process;
     private String clientClassPath;
 
-    private Karaf(Path home, int sshPort, int httpPort) {
+    private Karaf(Path home, int sshPort, int httpPort, List<String> prefix) {
         this.home = home;
         this.sshPort = sshPort;
         this.httpPort = httpPort;
+        this.prefix = List.copyOf(prefix);
     }
 
     /**
@@ -53,9 +56,15 @@ final class Karaf implements AutoCloseable {
      */
     static Karaf prepare(Path distribution, Path home, Path localRepository, List<Path> extraRepositories)
             throws IOException, InterruptedException {
+        return prepare(distribution, home, localRepository, extraRepositories, List.of());
+    }
+
+    /** Like the above, for a Karaf whose JVM and client run under {@code prefix} (in a network namespace, say). */
+    static Karaf prepare(Path distribution, Path home, Path localRepository, List<Path> extraRepositories,
+            List<String> prefix) throws IOException, InterruptedException {
         exec(List.of("cp", "-a", distribution.toString(), home.toString()));
         exec(List.of("sh", "-c", "chmod +x '" + home + "'/bin/*"));
-        Karaf karaf = new Karaf(home, freeTcpPort(), freeTcpPort());
+        Karaf karaf = new Karaf(home, freeTcpPort(), freeTcpPort(), prefix);
         karaf.configure(localRepository, extraRepositories);
         return karaf;
     }
@@ -115,7 +124,9 @@ final class Karaf implements AutoCloseable {
     }
 
     void start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(home.resolve("bin/karaf").toString(), "server"));
+        ProcessBuilder builder = new ProcessBuilder(cmd)
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("karaf.out").toFile());
         // exec: the process is Karaf's JVM itself, whose threads and sockets the test inspects
@@ -130,7 +141,8 @@ final class Karaf implements AutoCloseable {
      * a quick-start JIT (the test runs dozens of commands).
      */
     String run(String... commands) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dkaraf.home=" + home, "-Dkaraf.base=" + home,
                 "-Dkaraf.etc=" + home.resolve("etc"), "-classpath", clientClassPath(),
                 "org.apache.karaf.client.Main", "-a", String.valueOf(sshPort), "-h", "127.0.0.1",
@@ -214,10 +226,12 @@ final class Karaf implements AutoCloseable {
         return names;
     }
 
-    /** The local ports of every UDP socket Karaf's JVM holds (ss). */
+    /** The local ports of every UDP socket Karaf's JVM holds (ss, in Karaf's network namespace). */
     Set<Integer> udpPorts() throws IOException, InterruptedException {
         String marker = "pid=" + pid() + ",";
-        return exec(List.of("ss", "-uapnH")).lines().filter(l -> l.contains(marker)).map(l -> {
+        List<String> ss = new ArrayList<>(prefix);
+        ss.addAll(List.of("ss", "-uapnH"));
+        return exec(ss).lines().filter(l -> l.contains(marker)).map(l -> {
             Matcher m = LOCAL_PORT.matcher(l);
             if (!m.find()) {
                 throw new IllegalStateException("cannot read ss line: " + l);
