@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class TwoHosts implements AutoCloseable {
 
+    private static final java.util.regex.Pattern STALE = java.util.regex.Pattern.compile("lsk(\\d+)[ab]");
+
     final String a;
     final String b;
 
@@ -24,6 +26,7 @@ final class TwoHosts implements AutoCloseable {
 
     static TwoHosts create() throws IOException, InterruptedException {
         requireRoot();
+        deleteStale();
         String base = "lsk" + ProcessHandle.current().pid();
         TwoHosts hosts = new TwoHosts(base + "a", base + "b");
         try {
@@ -43,6 +46,16 @@ final class TwoHosts implements AutoCloseable {
             throw e;
         }
         return hosts;
+    }
+
+    /** Deletes the namespaces of earlier runs whose JVM is gone (killed before it could clean up). */
+    private static void deleteStale() throws IOException, InterruptedException {
+        for (String line : Karaf.exec(List.of("ip", "netns", "list")).split("\\R")) {
+            java.util.regex.Matcher m = STALE.matcher(line.strip());
+            if (m.lookingAt() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                Karaf.exec(List.of("ip", "netns", "delete", m.group()));
+            }
+        }
     }
 
     /** {@code command} run in namespace {@code ns}. */
