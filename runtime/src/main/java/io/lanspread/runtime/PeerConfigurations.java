@@ -29,7 +29,7 @@ final class PeerConfigurations {
     static final Map<String, Set<String>> OWNED = Map.of(
             CATALOG, Set.of("games.dir", "state.dir"),
             DOWNLOAD, Set.of("state.dir"),
-            IDENTITY, Set.of("state.dir", "name", "party.key"),
+            IDENTITY, Set.of("state.dir", "name", ".party.key"),
             QUIC_SERVER, Set.of("bind.address", "port"),
             STATIC_DISCOVERY, Set.of("peers"),
             HTTP, Set.of("org.osgi.service.http.port", "org.apache.felix.http.host"),
@@ -78,7 +78,7 @@ final class PeerConfigurations {
             identity.put("name", options.name());
         }
         if (options.partyKey() != null) { // both the QUIC server and client take it from the identity
-            identity.put("party.key", options.partyKey());
+            identity.put(".party.key", options.partyKey());
         }
         configs.put(IDENTITY, identity);
 

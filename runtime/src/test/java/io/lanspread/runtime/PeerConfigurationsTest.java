@@ -51,8 +51,8 @@ class PeerConfigurationsTest {
     void aPartyKeyGoesToTheIdentityWhichServerAndClientShare() throws Exception {
         LaunchOptions o = LaunchOptions.parse(new String[] {"--party-key", "open sesame"}, Path.of("/w"));
 
-        assertThat(PeerConfigurations.from(o).get("io.lanspread.identity")).containsEntry("party.key", "open sesame");
-        assertThat(PeerConfigurations.OWNED.get("io.lanspread.identity")).contains("party.key");
+        assertThat(PeerConfigurations.from(o).get("io.lanspread.identity")).containsEntry(".party.key", "open sesame");
+        assertThat(PeerConfigurations.OWNED.get("io.lanspread.identity")).contains(".party.key");
     }
 
     @Test
@@ -60,7 +60,7 @@ class PeerConfigurationsTest {
         LaunchOptions o = LaunchOptions.parse(new String[0], Path.of("/w"));
 
         assertThat(PeerConfigurations.from(o).get("io.lanspread.identity")).doesNotContainKey("name")
-                .doesNotContainKey("party.key");
+                .doesNotContainKey(".party.key");
         assertThat((String[]) PeerConfigurations.from(o).get("io.lanspread.discovery.static").get("peers")).isEmpty();
     }
 

@@ -39,7 +39,9 @@ public final class IdentityComponent implements TlsIdentity {
         @AttributeDefinition(type = AttributeType.PASSWORD, description = "Secret shared by the peers of a "
                 + "closed party: with one, this peer serves and lists only peers that prove the same secret on "
                 + "each connection; empty means an open party (every peer on the network)")
-        String party_key() default "";
+        // "_party_key" is the private property ".party.key": Declarative Services copies only public
+        // configuration properties onto the service, so the secret is not shown to every bundle and console
+        String _party_key() default "";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IdentityComponent.class);
@@ -76,7 +78,7 @@ public final class IdentityComponent implements TlsIdentity {
         String peerId = PeerIds.peerId(keys.certificate());
         String name = config.name().isBlank() ? hostName(peerId) : config.name().strip();
         return new Material(keys.privateKey(), keys.certificate(), peerId, PeerIds.fingerprint(keys.certificate()),
-                name, PartyKey.of(config.party_key()));
+                name, PartyKey.of(config._party_key()));
     }
 
     /** This identity as it is now, unchanging. */

@@ -297,7 +297,7 @@ class PartyKeyTest {
         Map<String, Object> config = new HashMap<>(Map.of("state.dir", tmp.resolve(name + "-state").toString(),
                 "name", name));
         if (partyKey != null) {
-            config.put("party.key", partyKey);
+            config.put(".party.key", partyKey);
         }
         IdentityComponent identity = new IdentityComponent(Configs.of(IdentityComponent.Config.class, config));
         identityKeys.put(identity, partyKey);

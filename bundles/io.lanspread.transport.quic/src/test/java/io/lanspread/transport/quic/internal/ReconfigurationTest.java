@@ -208,7 +208,7 @@ class ReconfigurationTest {
 
     private IdentityComponent.Config identityConfig(String state, String name, String partyKey) {
         return Configs.of(IdentityComponent.Config.class, Map.of("state.dir", tmp.resolve(state).toString(),
-                "name", name, "party.key", partyKey));
+                "name", name, ".party.key", partyKey));
     }
 
     private static <T> T get(CompletionStage<T> stage) throws Exception {
