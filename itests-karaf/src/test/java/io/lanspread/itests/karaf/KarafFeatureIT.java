@@ -264,9 +264,64 @@ class KarafFeatureIT {
                 peers -> hasPeer(peers, felix.peerId()), karaf::logTail);
     }
 
-    // A step that installs a third-party bundle goes here (@Order 10 to 19): karaf.installBundle(jar), then
-    // Poll.until(..., () -> installedBundles("org.example."), ...) for it to be Active, then its assertions; the Karaf peer is
-    // up then, knows the ./lanspread peer (felix) and has FELIX_GAME installed.
+    @Test
+    @Order(10)
+    void aThirdPartyBundleInstalledFromTheShellPlansTheNextDownloadAndLeavesNothingBehind() throws Exception {
+        Path jar = Paths.get(System.getProperty("lanspread.extras.jar")).toAbsolutePath().normalize();
+        int beaconPort = freeUdpPort();
+        // the beacon stays on loopback: a test in the machine's own namespace must not broadcast onto a real network
+        karaf.writeConfig("org.example.lanspread.extras.beacon",
+                Map.of("broadcast.addresses", "127.255.255.255", "port", String.valueOf(beaconPort)));
+        int mark = karafLogLines();
+        long id = karaf.installBundle(jar);
+        Poll.until("the example bundle is Active", STEP, () -> installedBundles("org.example."),
+                m -> m.size() == 1 && m.values().stream().allMatch("Active"::equals), karaf::logTail);
+        Poll.until("lanspread:planners lists the example's planner", STEP,
+                () -> karaf.runOk("lanspread:planners | grep ."), out -> out.contains("nearest"), karaf::logTail);
+        Poll.until("the beacon backend runs beside mDNS and the static list", STEP, () -> karafLogSince(mark),
+                log -> log.contains("Discovery backend 'beacon' started"), karaf::logTail);
+        Poll.until("the beacon listens on its port", STEP, karaf::udpPorts, ports -> ports.contains(beaconPort), karaf::logTail);
+
+        String nearestGame = downloadANewFelixGame("extras-game", 13);
+        assertThat(karafLogSince(mark)).as("the new planner planned the download of " + nearestGame)
+                .containsPattern("download \\S+ plans with nearest\\b");
+
+        int stopMark = karafLogLines();
+        karaf.runOk("bundle:uninstall " + id);
+        Poll.until("the example bundle is gone", STEP, () -> installedBundles("org.example."), Map::isEmpty, karaf::logTail);
+        Poll.until("lanspread:planners is back to the built-in ones", STEP,
+                () -> karaf.runOk("lanspread:planners | grep ."), out -> !out.contains("nearest") && out.contains("adaptive"),
+                karaf::logTail);
+        Poll.until("the beacon's socket is closed", STEP, karaf::udpPorts,
+                ports -> !ports.contains(beaconPort) && ports.contains(quicPort), karaf::logTail);
+        String adaptiveGame = downloadANewFelixGame("after-extras-game", 17);
+        assertThat(karafLogSince(stopMark)).as("the built-in planner planned the download of " + adaptiveGame)
+                .containsPattern("download \\S+ plans with adaptive\\b").doesNotContain("plans with nearest");
+        assertThat(api.get("/api/status").get("peerId").asText()).as("the same peer, never restarted").isEqualTo(karafPeerId);
+    }
+
+    /** Writes a new game into the ./lanspread peer's folder and has the Karaf peer download it, byte-identical. */
+    private String downloadANewFelixGame(String gameId, long seed) throws Exception {
+        Path felixGames = run.resolve("felix/games");
+        Games.write(felixGames, gameId, "1.0", seed);
+        Poll.until("the Karaf peer lists " + gameId, STEP, () -> api.get("/api/games"),
+                games -> hasGame(games, gameId, false), karaf::logTail);
+        api.post("/api/games/" + gameId + "/download", 202);
+        Poll.until("Karaf installs " + gameId, STEP, () -> api.get("/api/games"),
+                games -> hasGame(games, gameId, true), karaf::logTail);
+        assertThat(Games.difference(felixGames.resolve(gameId), karafGames.resolve(gameId))).isEmpty();
+        return gameId;
+    }
+
+    private int karafLogLines() throws IOException {
+        Path log = karaf.home().resolve("data/log/karaf.log");
+        return Files.exists(log) ? Files.readAllLines(log).size() : 0;
+    }
+
+    private String karafLogSince(int line) throws IOException {
+        List<String> lines = Files.readAllLines(karaf.home().resolve("data/log/karaf.log"));
+        return String.join("\n", lines.subList(Math.min(line, lines.size()), lines.size()));
+    }
 
     @Test
     @Order(20)
