@@ -145,9 +145,13 @@ final class RequestProcessor {
                     fair.done(peer);
                 }
             };
-            stream.closeFuture().addListener(f -> giveBack.run()); // at once when it closed while waiting
             // a client that never reads must not hold its places for ever: after a while they count no more
-            stream.eventLoop().schedule(giveBack, PLACE_HELD_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            io.netty.util.concurrent.Future<?> overstay = stream.eventLoop().schedule(giveBack, PLACE_HELD_SECONDS,
+                    java.util.concurrent.TimeUnit.SECONDS);
+            stream.closeFuture().addListener(f -> { // at once when it closed while waiting
+                overstay.cancel(false);
+                giveBack.run();
+            });
             if (!stream.isActive()) {
                 return;
             }
