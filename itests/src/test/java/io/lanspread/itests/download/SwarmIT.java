@@ -167,12 +167,15 @@ class SwarmIT {
                 long badFromB = second.texts().stream().filter(t -> t.contains("first") && t.contains("does not match"))
                         .count();
                 System.out.printf("damaged: B refused %d spoilt chunks; C noted %d bad chunks from B%n", refusals, badFromB);
-                // B's own copy is not checked: the test spoilt its disk behind its back
                 assertThat(refusals + badFromB).as("the spoilt chunks were refused by B or caught by C").isPositive();
                 assertThat(refusals).as("B re-hashes a staged chunk before serving it, and refused the spoilt ones")
                         .isPositive();
             }
-            first.untilEnded(180);
+            JsonNode bEnd = first.untilEnded(180);
+            // B found its staging spoilt while serving: it fetched the spoilt chunks again instead of installing them
+            assertThat(bEnd.get("state").asText()).as(first.describe()).isEqualTo("FINISHED");
+            assertThat(TreeCompare.difference(homeA.resolve("games/damaged"), homeB.resolve("games/damaged")))
+                    .as("B's own copy").isEmpty();
         }
     }
 

@@ -324,6 +324,29 @@ class DownloadEngineTest {
     }
 
     @Test
+    void aPlannerThatGoesAwayMidDownloadHasItsSessionClosedAndTheBuiltInOneFinishes() {
+        CountingPlanner pinned = new CountingPlanner(new EvenPlanner());
+        harness().with("chunks.per.source", 4).start().planner(pinned);
+        FakePeers.Peer a = h.peer("a", "10.0.0.1", game);
+        a.pauseAfter(4);
+
+        String id = h.manager.start(DownloadRequest.newest("quake")).id();
+        Harness.await(() -> a.answered.get() >= 4, () -> "4 answers");
+        assertThat(pinned.planned.get()).as("the pinned planner planned first").isPositive();
+        assertThat(pinned.closed.get()).isZero();
+        h.planner(null); // its service went away (as when the bundle of a planner pinned by planner.target stops)
+        int plannedBefore = pinned.planned.get();
+        a.release();
+        Harness.await(() -> pinned.closed.get() == 1, () -> "the session of the planner that left closed");
+        DownloadStatus end = h.awaitEnd(id);
+
+        assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertFinishedWith(h.store(id), game);
+        assertThat(pinned.closed.get()).as("closed once, not again at the end").isEqualTo(1);
+        assertThat(pinned.planned.get()).as("nothing planned by it after it left").isEqualTo(plannedBefore);
+    }
+
+    @Test
     void theAdaptiveEndgameTakesTheSlowSourcesLastChunks() {
         harness().with("chunks.per.source", 4).start().planner(new AdaptivePlanner());
         h.peer("fast", "10.0.0.1", game).delayMillis = 2;

@@ -154,6 +154,42 @@ final class MemoryStores implements StoreFactory {
         }
 
         @Override
+        public synchronized void read(Chunk chunk, ByteBuffer target) throws IOException {
+            if (closed) {
+                throw new IOException("closed");
+            }
+            target.put(files.get(chunk.path()), (int) chunk.offset(), chunk.length());
+        }
+
+        @Override
+        public synchronized void unmark(int index) {
+            done.clear(index);
+        }
+
+        @Override
+        public synchronized BitSet recheck() throws IOException {
+            commit();
+            rechecks.incrementAndGet();
+            BitSet bad = new BitSet();
+            for (int i = done.nextSetBit(0); i >= 0; i = done.nextSetBit(i + 1)) {
+                Chunk c = layout.chunk(i);
+                ByteBuffer bytes = ByteBuffer.wrap(files.get(c.path()), (int) c.offset(), c.length()).slice();
+                if (!layout.matches(i, ChunkVerifier.sha256(bytes))) {
+                    bad.set(i);
+                }
+            }
+            done.andNot(bad);
+            return bad;
+        }
+
+        final AtomicInteger rechecks = new AtomicInteger();
+
+        /** Changes a byte of a chunk in staging, as a failing disk would. */
+        synchronized void corrupt(Chunk chunk) {
+            files.get(chunk.path())[(int) chunk.offset()] ^= 0x5a;
+        }
+
+        @Override
         public synchronized long reusedBytes() {
             return reused;
         }

@@ -133,4 +133,39 @@ class SwarmEngineTest {
         assertThat(end.sharedBytes()).as("an ended download shares nothing").isZero();
         assertThat(h.manager.copy("quake", "1.0")).isEmpty();
     }
+
+    @Test
+    void aChunkOfItsOwnFoundBadWhileServingIsFetchedAgainAndNeverInstalled() throws Exception {
+        h = new Harness().start();
+        FakePeers.Peer seeder = h.peer("seeder", "10.0.0.1", game);
+        seeder.pauseAfter(4);
+
+        String id = h.manager.start(DownloadRequest.newest("quake")).id();
+        Harness.await(() -> h.manager.copy("quake", "1.0").map(c -> c.held().cardinality() == 4).orElse(false),
+                () -> "4 chunks shared");
+        io.lanspread.api.game.PartialCopy copy = h.manager.copy("quake", "1.0").orElseThrow();
+        int index = copy.held().nextSetBit(0);
+        io.lanspread.api.download.Chunk chunk = h.store(id).layout().chunk(index);
+        io.lanspread.api.download.Chunk unread = h.store(id).layout().chunk(copy.held().nextSetBit(index + 1));
+        h.store(id).corrupt(chunk); // the disk changed it after it was verified
+        h.store(id).corrupt(unread); // and another one nobody asks for
+        long revision = copy.revision();
+
+        boolean served = copy.read(chunk.path(), chunk.offset(), chunk.length(),
+                java.nio.ByteBuffer.allocate(chunk.length()));
+
+        assertThat(served).as("a chunk found bad is not served").isFalse();
+        assertThat(copy.held().get(index)).as("nor offered any more").isFalse();
+        assertThat(copy.revision()).as("the have-map changed").isGreaterThan(revision);
+        Harness.await(() -> h.status(id).downloadedBytes() == 3L * FakeGame.CHUNK,
+                () -> "the chunk taken back from the progress, status " + h.status(id));
+        seeder.release();
+        DownloadStatus end = h.awaitEnd(id);
+        assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertFinishedWith(h.store(id), game); // byte-identical: the bad chunk was fetched again before installing
+        assertThat(h.peers.calls(chunk.path(), chunk.offset())).as("the bad chunk asked for twice").isEqualTo(2);
+        assertThat(h.store(id).rechecks.get()).as("staging hashed again in full before installing").isEqualTo(1);
+        assertThat(h.peers.calls(unread.path(), unread.offset())).as("the other bad chunk, found by that")
+                .isEqualTo(2);
+    }
 }

@@ -308,7 +308,7 @@ public final class Download {
         }
         context.unshare(); // a version switch: the old store is no longer shared
         if (context.settings.swarm()) {
-            context.shared = new StagedCopy(store, layout);
+            context.shared = context.badChunks.share();
         }
         sources.askNewHolders();
         partials.askNow();

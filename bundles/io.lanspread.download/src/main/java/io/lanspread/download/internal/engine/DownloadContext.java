@@ -37,6 +37,8 @@ final class DownloadContext {
     /** The received chunks not released yet; thread-safe. */
     final ChunkLoans loans = new ChunkLoans();
     private final SerialExecutor serial;
+    /** Done chunks the shared copy found bad in staging, to be fetched again. */
+    final BadStagedChunks badChunks = new BadStagedChunks(this);
 
     /** Fresh start: no holder at all fails the download. Recovered or resumed: it waits. */
     boolean waitForHolders;

@@ -36,11 +36,23 @@ final class Ending {
 
     /** Every chunk is written: the store is installed and the library rescanned. */
     void finish() {
+        if (download.lifecycle.ending()) {
+            return;
+        }
+        boolean shared = download.shared != null;
+        download.unshare(); // waits for the reads under way: no chunk is found bad after this
+        if (download.badChunks.takeBack()) {
+            fetchAgain(shared);
+            return;
+        }
+        if (download.badChunks.suspect()) {
+            recheck(shared);
+            return;
+        }
         if (!download.lifecycle.claimEnd(DownloadState.FINISHED, null)) {
             return;
         }
         underWay = true;
-        download.unshare();
         download.scheduler.close();
         sources.clearRequests();
         DownloadStore target = download.store;
@@ -57,6 +69,63 @@ final class Ending {
             String why = failure;
             download.onSerial(() -> complete(why == null ? DownloadState.FINISHED : DownloadState.FAILED, why));
         });
+    }
+
+    /** Chunks found bad in staging were opened again: they are fetched anew (and shared again), never installed. */
+    private void fetchAgain(boolean shared) {
+        if (shared) {
+            download.shared = download.badChunks.share();
+        }
+        download.scheduler.fill();
+    }
+
+    /**
+     * Staging changed behind the download's back (a chunk was found bad when read for another peer): every done
+     * chunk is hashed again before it installs, since others may have changed too without being asked for.
+     */
+    private void recheck(boolean shared) {
+        download.badChunks.rechecking();
+        DownloadStore target = download.store;
+        download.writesInFlight++; // an end claimed meanwhile waits for it
+        LOG.info("download {}: hashing the staged copy again before installing, as a chunk was found changed on disk",
+                download.id);
+        boolean started = download.onWorker(() -> {
+            Exception failure = null;
+            java.util.BitSet bad = new java.util.BitSet();
+            try {
+                bad = target.recheck();
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+            java.util.BitSet found = bad;
+            Exception why = failure;
+            download.onSerial(() -> rechecked(found, why, shared));
+        });
+        if (!started) {
+            download.writesInFlight--;
+        }
+    }
+
+    private void rechecked(java.util.BitSet bad, Exception failure, boolean shared) {
+        download.writesInFlight--;
+        if (download.stopped || download.lifecycle.ending()) {
+            maybeComplete();
+            return;
+        }
+        if (failure != null) {
+            LOG.warn("download {}: hashing the staged copy again failed", download.id, failure);
+            endWith(DownloadState.FAILED, Sentences.diskFailure(failure, "checking the downloaded files"));
+            return;
+        }
+        bad.stream().forEach(download.badChunks::report);
+        download.badChunks.rechecking(); // these are known now; nothing else is suspect
+        if (download.badChunks.takeBack()) {
+            LOG.warn("download {}: {} more chunk(s) changed on disk; they are fetched again", download.id,
+                    bad.cardinality());
+            fetchAgain(shared);
+        } else {
+            finish();
+        }
     }
 
     /** Claims an end other than FINISHED; the store work follows once no write is under way. */

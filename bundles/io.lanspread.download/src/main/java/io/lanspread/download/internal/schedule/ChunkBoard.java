@@ -126,6 +126,22 @@ public final class ChunkBoard {
         });
     }
 
+    /**
+     * A done chunk turned out bad on disk: open again, to be fetched and written anew.
+     *
+     * @return whether it was done
+     */
+    public boolean lost(int index) {
+        if (!done.get(index) || writing.get(index)) {
+            return false;
+        }
+        change(index, () -> {
+            done.clear(index);
+            doneCount--;
+        });
+        return true;
+    }
+
     public void writeFailed(int index) {
         change(index, () -> writing.clear(index));
     }

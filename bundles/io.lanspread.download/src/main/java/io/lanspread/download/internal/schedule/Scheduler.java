@@ -170,6 +170,12 @@ public final class Scheduler {
     private PlannerSession currentSession() {
         DownloadPlanner wanted = currentPlanner.get();
         if (wanted == null || wanted == brokenPlanner) {
+            if (session != null) { // the planner in use went away (or broke): its session is over
+                String left = safeName(sessionPlanner);
+                closeSession();
+                LOG.info("download {}: planner {} is gone; the built-in planner {} took over", context.downloadId(),
+                        left, safeName(builtin));
+            }
             return builtinSession();
         }
         if (wanted != sessionPlanner) {

@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.IntConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +25,10 @@ import io.lanspread.download.internal.verify.ChunkVerifier;
 /**
  * A running download's staging folder as other peers may read it (swarming): the chunks its store marked done
  * (verified, written and durable), each read back from disk and hashed against the chosen manifest before it is
- * handed out, so a chunk that changed on disk after it was verified is refused, never served. Thread-safe (the
- * server reads on its I/O threads while the download writes).
+ * handed out, so a chunk that changed on disk after it was verified is refused, never served. Such a chunk is
+ * also taken back from the download: the store no longer counts it done and the download is told, so it fetches
+ * it again and never installs the bad bytes. Thread-safe (the server reads on its I/O threads while the download
+ * writes); {@link #close()} waits for the reads under way, so nothing is taken back after it returned.
  */
 public final class StagedCopy implements PartialCopy {
     private static final Logger LOG = LoggerFactory.getLogger(StagedCopy.class);
@@ -34,11 +39,20 @@ public final class StagedCopy implements PartialCopy {
     private final Map<String, Integer> fileByPath = new HashMap<>();
     private final AtomicLong servedChunks = new AtomicLong();
     private final AtomicLong refusedChunks = new AtomicLong();
+    private final AtomicLong badChunks = new AtomicLong();
+    private final IntConsumer bad;
+    /** Reads hold it shared; close takes it alone. */
+    private final ReadWriteLock reading = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    public StagedCopy(DownloadStore store, ChunkLayout layout) {
+    /**
+     * @param bad told (on the reading thread, after the store took the chunk back) of a done chunk whose bytes
+     *     in staging no longer match the manifest
+     */
+    public StagedCopy(DownloadStore store, ChunkLayout layout, IntConsumer bad) {
         this.store = store;
         this.layout = layout;
+        this.bad = bad;
         this.contentHash = layout.manifest().contentHash();
         List<FileManifest> files = layout.manifest().files();
         for (int f = 0; f < files.size(); f++) {
@@ -48,7 +62,12 @@ public final class StagedCopy implements PartialCopy {
 
     /** The download ended or stopped: nothing more is read from its folder. */
     public void close() {
-        closed = true;
+        reading.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            reading.writeLock().unlock();
+        }
     }
 
     public boolean closed() {
@@ -75,9 +94,18 @@ public final class StagedCopy implements PartialCopy {
         return contentHash.clone();
     }
 
+    /** Done chunks found bad in staging and taken back from the download. */
+    public long badChunks() {
+        return badChunks.get();
+    }
+
+    /**
+     * The chunks held, plus two for every chunk taken back: it still grows whenever the map changes (a chunk
+     * taken back lowers the count by one), so a client polling with the last revision never misses a change.
+     */
     @Override
     public long revision() {
-        return closed ? 0 : store.done().cardinality();
+        return closed ? 0 : store.done().cardinality() + 2 * badChunks.get();
     }
 
     @Override
@@ -87,6 +115,15 @@ public final class StagedCopy implements PartialCopy {
 
     @Override
     public boolean read(String path, long offset, int length, ByteBuffer target) throws IOException {
+        reading.readLock().lock();
+        try {
+            return readHeld(path, offset, length, target);
+        } finally {
+            reading.readLock().unlock();
+        }
+    }
+
+    private boolean readHeld(String path, long offset, int length, ByteBuffer target) throws IOException {
         Integer index = chunkAt(path, offset, length);
         if (closed || index == null || !store.isDone(index)) {
             refusedChunks.incrementAndGet();
@@ -99,8 +136,11 @@ public final class StagedCopy implements PartialCopy {
         written.position(start).limit(start + length);
         if (!layout.matches(index, ChunkVerifier.sha256(written))) {
             refusedChunks.incrementAndGet();
-            LOG.warn("chunk at {} of {} of {} no longer matches its manifest in staging: not served", offset, path,
-                    layout.manifest().gameId());
+            LOG.warn("chunk at {} of {} of {} no longer matches its manifest in staging: not served, fetched again",
+                    offset, path, layout.manifest().gameId());
+            store.unmark(index);
+            badChunks.incrementAndGet();
+            bad.accept(index);
             return false;
         }
         servedChunks.incrementAndGet();

@@ -47,6 +47,20 @@ public interface DownloadStore extends AutoCloseable {
         throw new IOException("this store cannot be read back");
     }
 
+    /**
+     * A done chunk whose bytes in staging were found not to match the manifest any more: it is no longer done,
+     * so {@link #write} takes its bytes again and {@link #install} refuses to run until it did. Its mark may stay
+     * in the journal: a recovered store re-hashes every mark before it counts. Thread-safe, never blocks on I/O.
+     */
+    void unmark(int index);
+
+    /**
+     * Commits what waits, then hashes every done chunk in staging again: those that no longer match the manifest
+     * are {@linkplain #unmark unmarked} and returned. For a download whose staging was found changed behind its
+     * back, before it installs. Runs at disk speed on the calling thread; no chunk may be written meanwhile.
+     */
+    BitSet recheck() throws IOException;
+
     /** Bytes of the done chunks that came from local copies (reuse), as opposed to peers. */
     long reusedBytes();
 

@@ -89,6 +89,29 @@ final class FileDownloadStore implements DownloadStore {
         }
     }
 
+    @Override
+    public void unmark(int index) {
+        Objects.checkIndex(index, layout.chunkCount());
+        synchronized (done) {
+            done.clear(index);
+        }
+        LOG.warn("download {}: chunk {} no longer matches its manifest in staging and will be fetched again",
+                downloadId(), index);
+    }
+
+    @Override
+    public BitSet recheck() throws IOException {
+        checkOpen();
+        commit();
+        BitSet marked = done();
+        BitSet bad = (BitSet) marked.clone();
+        bad.andNot(new ChunkRehasher(layout).verify(marked, index -> staging.file(layout.fileIndexOf(index)).local()));
+        for (int i = bad.nextSetBit(0); i >= 0; i = bad.nextSetBit(i + 1)) {
+            unmark(i);
+        }
+        return bad;
+    }
+
     boolean complete() {
         synchronized (done) {
             return done.cardinality() == layout.chunkCount();

@@ -28,13 +28,14 @@ class StagedCopyTest {
     GameManifest manifest;
     DownloadStore store;
     StagedCopy copy;
+    final java.util.List<Integer> bad = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
         fx = new StoreFixture(root);
         manifest = fx.remoteGame("quake", "1.0", StoreFixture.gameFiles("1.0", 7));
         store = fx.factoryCommittingOnRequest().open("d1", StoreFixture.request("quake"), manifest);
-        copy = new StagedCopy(store, store.layout());
+        copy = new StagedCopy(store, store.layout(), bad::add);
     }
 
     @Test
@@ -80,6 +81,36 @@ class StagedCopyTest {
         assertThat(read(1)).isFalse();
         assertThat(read(0)).isTrue(); // its neighbour is intact
         assertThat(copy.refusedChunks()).isEqualTo(1);
+        // taken back from the download: no longer done, reported, and the have-map's revision still grew
+        assertThat(bad).containsExactly(1);
+        assertThat(store.isDone(1)).isFalse();
+        assertThat(copy.held()).isEqualTo(bits(0));
+        assertThat(copy.revision()).isEqualTo(3);
+    }
+
+    @Test
+    void aChunkTakenBackIsWrittenAgainAndOnlyThenInstalled() throws IOException {
+        int count = store.layout().chunkCount();
+        for (int i = 0; i < count; i++) {
+            write(i);
+        }
+        store.commit();
+        Chunk chunk = store.layout().chunk(1);
+        Path staged = ((FileDownloadStore) store).stagingRoot().resolve(chunk.path());
+        try (FileChannel file = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+            file.write(ByteBuffer.wrap(new byte[] {(byte) 0xAB}), chunk.offset());
+        }
+        assertThat(read(1)).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(store::install).as("a chunk known bad is never installed")
+                .isInstanceOf(IllegalStateException.class);
+        write(1); // fetched again
+        store.commit();
+        assertThat(read(1)).isTrue();
+        store.install();
+        Path installed = fx.games.resolve("quake").resolve(chunk.path());
+        ByteBuffer bytes = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(installed));
+        bytes.position((int) chunk.offset()).limit((int) chunk.offset() + chunk.length());
+        assertThat(bytes).isEqualTo(TestGames.chunkBytes(fx.remoteFolder(manifest), chunk));
     }
 
     @Test
