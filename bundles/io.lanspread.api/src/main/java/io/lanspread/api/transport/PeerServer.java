@@ -16,9 +16,4 @@ public interface PeerServer {
 
     /** File bytes sent to other peers since this server started (chunk and whole-file bodies). */
     long servedBytes();
-
-    /** The limits on file requests served at once, and how many are served and waiting now. */
-    default UplinkStatus uplink() {
-        return UplinkStatus.UNKNOWN;
-    }
 }

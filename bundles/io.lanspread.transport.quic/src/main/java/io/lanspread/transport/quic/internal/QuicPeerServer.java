@@ -84,13 +84,6 @@ public final class QuicPeerServer implements PeerServer {
         @AttributeDefinition(description = "Open connections allowed from all clients together")
         int max_connections() default 256;
 
-        @AttributeDefinition(description = "File requests (chunk batches, whole files) of one remote peer served at "
-                + "once; more wait their turn, round robin across peers, and never fail")
-        int max_requests_per_peer() default 8;
-
-        @AttributeDefinition(description = "File requests served at once for all remote peers together")
-        int max_requests() default 32;
-
         @AttributeDefinition(description = "Use Linux's native epoll UDP transport (GSO, batched receives) when "
                 + "it loads; NIO otherwise")
         boolean native_transport() default true;
@@ -111,7 +104,6 @@ public final class QuicPeerServer implements PeerServer {
     private final RefusalLog refusals = new RefusalLog(LOG);
     private final ServerEndpoint.Shared shared;
     private volatile long requestTimeoutMillis;
-    private final FairServing fair;
     private volatile ServerEndpoint endpoint; // replaced under this
 
     @Activate
@@ -122,9 +114,8 @@ public final class QuicPeerServer implements PeerServer {
                 Threads.named("lanspread-quic-server-io"));
         blocking.allowCoreThreadTimeOut(true);
         requestTimeoutMillis = requestTimeoutMillis(config);
-        fair = new FairServing(config.max_requests_per_peer(), config.max_requests());
         shared = new ServerEndpoint.Shared(library, identity, blocking, new NoticeListeners(noticeListeners),
-                counters, refusals, () -> requestTimeoutMillis, () -> partialCopies, fair);
+                counters, refusals, () -> requestTimeoutMillis, () -> partialCopies);
         try {
             endpoint = new ServerEndpoint(ServerEndpoint.Settings.of(config), config.port(), identity.current(), shared,
                     config.max_connections_per_address(), config.max_connections());
@@ -148,7 +139,6 @@ public final class QuicPeerServer implements PeerServer {
         }
         requestTimeoutMillis = requestTimeoutMillis(config);
         endpoint.limits().resize(config.max_connections_per_address(), config.max_connections());
-        fair.resize(config.max_requests_per_peer(), config.max_requests());
         ServerEndpoint.Settings settings = ServerEndpoint.Settings.of(config);
         if (!settings.equals(endpoint.settings())) {
             rebind(settings, endpoint.keys(), config);
@@ -281,13 +271,5 @@ public final class QuicPeerServer implements PeerServer {
     @Override
     public long servedBytes() {
         return counters.served().sum();
-    }
-
-    @Override
-    public io.lanspread.api.transport.UplinkStatus uplink() {
-        synchronized (fair) {
-            return new io.lanspread.api.transport.UplinkStatus(fair.perPeer(), fair.total(), fair.serving(),
-                    fair.waiting());
-        }
     }
 }

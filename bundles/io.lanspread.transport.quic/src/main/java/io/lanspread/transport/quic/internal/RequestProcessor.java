@@ -41,8 +41,6 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 final class RequestProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
-    /** A file request counts against the uplink limits for this long at most (one that never ends frees its place). */
-    static final long PLACE_HELD_SECONDS = 30;
 
     private final LocalLibrary library;
     private final LocalIdentity identity;
@@ -55,7 +53,6 @@ final class RequestProcessor {
     private final LongAdder servedBytes;
     private final SendBudget budget;
     private final PartyGate party;
-    private final FairServing fair;
 
     /**
      * @param servedBytes counts the file body bytes QUIC accepted (chunks and whole files)
@@ -63,13 +60,11 @@ final class RequestProcessor {
      *        {@link ConnectionBudget} of its own reads within that one (which draws on this)
      * @param party refuses every request of a connection that has not proven the party key, if there is one
      * @param partials the games this peer is still downloading and shares, or null when there is no such service
-     * @param fair bounds the file requests served at once per remote peer and in total; the rest wait their turn
      */
     RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor,
             NoticeListeners listeners, LongAdder servedBytes, SendBudget budget, PartyGate party,
-            Supplier<PartialCopies> partials, FairServing fair) {
+            Supplier<PartialCopies> partials) {
         this.library = library;
-        this.fair = fair;
         this.party = party;
         this.budget = budget;
         this.files = new ServedFiles(library);
@@ -99,8 +94,6 @@ final class RequestProcessor {
                 executor.execute(() -> prove(stream, proof));
             } else if (isNotice(request)) {
                 notices.execute(() -> notice(stream, request));
-            } else if (isFileRequest(request)) {
-                serveInTurn(stream, request);
             } else {
                 executor.execute(() -> serve(stream, request));
             }
@@ -130,53 +123,6 @@ final class RequestProcessor {
             answer = new Response.Error(ErrorCode.SERVER_ERROR, "the party key proof could not be checked");
         }
         reply(stream, answer);
-    }
-
-    /**
-     * A request for file bytes waits for its turn ({@link FairServing}) and holds its place until its stream
-     * closes (answered, failed or reset), so the limits count what is being sent, not only what is being read.
-     */
-    private void serveInTurn(QuicStreamChannel stream, Request request) {
-        String peer = remotePeer(stream.parent());
-        fair.submit(peer, () -> {
-            java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
-            Runnable giveBack = () -> {
-                if (held.getAndSet(false)) {
-                    fair.done(peer);
-                }
-            };
-            // a client that never reads must not hold its places for ever: after a while they count no more
-            io.netty.util.concurrent.Future<?> overstay = stream.eventLoop().schedule(giveBack, PLACE_HELD_SECONDS,
-                    java.util.concurrent.TimeUnit.SECONDS);
-            stream.closeFuture().addListener(f -> { // at once when it closed while waiting
-                overstay.cancel(false);
-                giveBack.run();
-            });
-            if (!stream.isActive()) {
-                return;
-            }
-            try {
-                executor.execute(() -> serve(stream, request));
-            } catch (RejectedExecutionException e) {
-                stream.close(); // shutting down
-            }
-        });
-    }
-
-    /** Who a request counts against: the peer id its client certificate proves, else its IP address. */
-    private static String remotePeer(QuicChannel connection) {
-        Optional<String> caller = CallerIdentity.of(connection);
-        if (caller.isPresent()) {
-            return caller.get();
-        }
-        java.net.SocketAddress remote = connection.remoteSocketAddress();
-        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : "unknown";
-    }
-
-    private static boolean isFileRequest(Request request) {
-        return request instanceof Request.GetChunks || request instanceof Request.GetGameFileChunk
-                || request instanceof Request.GetGameFileData;
     }
 
     private static boolean isNotice(Request request) {

@@ -93,69 +93,6 @@ class GetChunksTest {
     }
 
     @Test
-    void withOneRequestServedAtATimeTheOthersWaitTheirTurnAndAllArrive() throws Exception {
-        server.modified(Configs.of(QuicPeerServer.Config.class, Map.of("bind.address", "127.0.0.1", "port", 0,
-                "send.budget.mib", 1, "max.requests.per.peer", 1, "max.requests", 1)));
-        assertThat(server.uplink()).isEqualTo(new io.lanspread.api.transport.UplinkStatus(1, 1, 0, 0));
-        List<ChunkRange> ranges = wholeFiles();
-        List<CompletionStage<ReceivedChunk>> stages = new ArrayList<>();
-        for (ChunkRange range : ranges) { // one stream each, all at once
-            stages.addAll(client.getChunks(address, "quake", List.of(range)));
-        }
-        for (int i = 0; i < ranges.size(); i++) {
-            ReceivedChunk chunk = get(stages.get(i));
-            try {
-                assertThat(bytes(chunk.data())).isEqualTo(expected(ranges.get(i)));
-            } finally {
-                chunk.release();
-            }
-        }
-        assertThat(Poll.until(() -> server.uplink().serving() == 0 && server.uplink().waiting() == 0,
-                Duration.ofSeconds(10))).as("every place given back: %s", server.uplink()).isTrue();
-        server.modified(Configs.of(QuicPeerServer.Config.class, Map.of("bind.address", "127.0.0.1", "port", 0,
-                "send.budget.mib", 1)));
-        assertThat(server.uplink().maxRequestsPerPeer()).as("the default again, live").isEqualTo(8);
-    }
-
-    @Test
-    void aPeerThatAsksLateIsServedInTurnNotBehindEveryRequestOfAGreedyOne() throws Exception {
-        server.modified(Configs.of(QuicPeerServer.Config.class, Map.of("bind.address", "127.0.0.1", "port", 0,
-                "send.budget.mib", 1, "max.requests.per.peer", 1, "max.requests", 1)));
-        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<ChunkRange> ranges = wholeFiles(); // 42 chunks
-        List<CompletionStage<ReceivedChunk>> stages = new ArrayList<>();
-        for (ChunkRange range : ranges) { // the greedy peer: one stream per chunk, all at once
-            stages.addAll(client.getChunks(address, "quake", List.of(range)));
-        }
-        stages.forEach(st -> st.whenComplete((c, e) -> order.add("greedy")));
-        assertThat(Poll.until(() -> server.uplink().waiting() >= 30, Duration.ofSeconds(20)))
-                .as("the greedy peer's requests queued: %s", server.uplink()).isTrue();
-        QuicPeerClient late = new QuicPeerClient(Configs.of(QuicPeerClient.Config.class,
-                Map.of("connect.timeout.seconds", 3)), identity("late"));
-        try {
-            int greedyDoneBefore = order.size();
-            List<CompletionStage<ReceivedChunk>> lateStages = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                lateStages.addAll(late.getChunks(address, "quake", List.of(ranges.get(i))));
-            }
-            lateStages.forEach(st -> st.whenComplete((c, e) -> order.add("late")));
-            for (CompletionStage<ReceivedChunk> stage : lateStages) {
-                get(stage).release();
-            }
-            for (CompletionStage<ReceivedChunk> stage : stages) {
-                get(stage).release();
-            }
-            int lastLate = order.lastIndexOf("late");
-            // round robin: each of the late peer's 4 goes after at most one more greedy request (plus one that
-            // may have been on its way); first come first served would put them after all 42
-            assertThat(lastLate).as("completion order %s", order).isLessThanOrEqualTo(greedyDoneBefore + 4 * 2 + 2);
-            assertThat(order).hasSize(ranges.size() + 4);
-        } finally {
-            late.deactivate();
-        }
-    }
-
-    @Test
     void aRefusedRangeFailsAloneAndTheStreamGoesOn() throws Exception {
         List<ChunkRange> ranges = List.of(new ChunkRange("id1/pak0.pak", 0, CHUNK),
                 new ChunkRange("id1/pak0.pak", big.length - 10, 11), // beyond the end
