@@ -125,6 +125,20 @@ class KarafFeatureIT {
                 r -> r.statusCode() != 503 && r.statusCode() != 404, karaf::logTail);
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
         assertThat(Api.parse(refused.body()).get("error").asText()).contains("token");
+        for (String path : List.of("/api/peers", "/api/games", "/api/downloads", "/api/events", "/api/games/x")) {
+            HttpResponse<String> r = api.send("GET", path, false);
+            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(Api.parse(r.body()).get("error").asText()).as(path).contains("token");
+        }
+        assertThat(api.send("POST", "/api/games/x/download", false).statusCode()).isEqualTo(401);
+        // nothing but the login page is served without the token
+        HttpResponse<String> page = api.send("GET", "/", false);
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(page.headers().firstValue("Location").orElse("")).matches("(http://[^/]+)?/login");
+        assertThat(api.send("GET", "/assets/app.js", false).statusCode()).as("the main page's script").isEqualTo(302);
+        HttpResponse<String> login = api.send("GET", "/login", false);
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("action=\"/api/login\"");
         // the default state.dir (.lanspread) is relative: it ends up in Karaf's base folder
         assertThat(karaf.home().resolve(".lanspread/http-token")).isRegularFile();
         JsonNode status = Poll.until("the API answers with the token", STEP, () -> api.get("/api/status"), s -> true, karaf::logTail);
