@@ -170,7 +170,8 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
 
     @Modified
     void modified(Config config) {
-        settings = settings(config); // for downloads started from now on
+        settings = settings(config);
+        active().forEach(d -> d.reconfigure(settings)); // running downloads go on with the new settings
         if (!Path.of(config.state_dir()).equals(stateDir)) {
             LOG.warn("state.dir changes take effect when the download manager restarts");
         }
