@@ -119,6 +119,7 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
     private PeerProcess sender;
     private OutputStream senderConsole;
     private ServiceRegistration<DownloadListener> listener;
+    private MoveWatch watch;
 
     /** One chunk in flight and a source set aside after 2 failed requests: the download runs long enough. */
     @Override
@@ -134,6 +135,9 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
 
     @After
     public void cleanUp() throws Exception {
+        if (watch != null) {
+            watch.close();
+        }
         if (listener != null) {
             listener.unregister();
         }
@@ -205,6 +209,7 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
         int senderPort = FreePorts.udp();
         long moved = System.nanoTime();
         long bytesAtMove = status(id).downloadedBytes();
+        watch = new MoveWatch(id, senderPort, moved);
         senderConfigure("io.lanspread.transport.quic.server", "port", Integer.toString(senderPort));
         Conditions.await("the sender on its new port", 30, () -> senderQuicPort() == senderPort,
                 () -> senderPortOrError());
@@ -215,6 +220,7 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
                 () -> control.peers());
         at = progressed("the download to go on from the sender's new port", id, Math.max(at, bytesAtMove) + 8 * MIB);
         double pause = (System.nanoTime() - moved) / 1e9;
+        watch.close();
 
         DownloadStatus done = Conditions.awaitValue("the download to end", 600, () -> {
             DownloadStatus s = status(id);
@@ -234,6 +240,15 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
                 + " %d to %d, the sender from %d to %d (8 MiB more arrived %.1f s after the sender's move); %d components"
                 + " unchanged%n", done.totalBytes() / MIB, (System.nanoTime() - started) / 1e9, receiverPortBefore,
                 receiverPort, senderPortBefore, senderPort, pause, before.size());
+        System.out.printf("sender's move: the download stood still for at most %.1f s; the container's directory had"
+                + " the new port %.1f s after the move, and the download fetched again %.1f s after that%n",
+                watch.longestStillNanos / 1e9, (watch.knownAt - moved) / 1e9, (watch.resumedAt - watch.knownAt) / 1e9);
+        // the peer's own introduction moves it in the directory (not the next discovery refresh, ~10 s), and the
+        // download follows at its next tick (not after failed requests and the 5 s waiting recheck, 7-11 s)
+        assertTrue("the container's directory had the sender's new port within 5 s of the move",
+                watch.knownAt >= 0 && watch.knownAt - moved < TimeUnit.SECONDS.toNanos(5));
+        assertTrue("the download fetched again within 3 s of the directory having the new port",
+                watch.resumedAt >= 0 && watch.resumedAt - watch.knownAt < TimeUnit.SECONDS.toNanos(3));
     }
 
     /** The sender's terminal and log, to {@code target/hot-reconfiguration/} (the work folder is deleted). */
@@ -455,6 +470,58 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
     }
 
     /** What the download manager tells its listeners, in order. */
+    /**
+     * Watches the sender's move from the container's side, every 20 ms on its own thread until closed: the longest
+     * time the download fetched nothing, when the container's directory had the sender at its new port, and when
+     * the download fetched again after that.
+     */
+    private final class MoveWatch implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean stop;
+        volatile long longestStillNanos;
+        volatile long knownAt = -1;
+        volatile long resumedAt = -1;
+
+        MoveWatch(String id, int newPort, long since) {
+            thread = new Thread(() -> {
+                long bytes = status(id).downloadedBytes();
+                long changedAt = since;
+                while (!stop) {
+                    long now = System.nanoTime();
+                    long b = status(id).downloadedBytes();
+                    if (knownAt < 0 && control.peers().stream().anyMatch(p -> p.peerId().equals(sender.peerId())
+                            && p.address().getPort() == newPort)) {
+                        knownAt = now;
+                    }
+                    if (b != bytes) {
+                        if (now - changedAt > 1_000_000_000L) {
+                            DownloadStatus st = status(id);
+                            System.out.printf("sender's move: the download stood still %.1f s until %.1f s after the move"
+                                    + " (%s, %d source(s), the container knows %s)%n", (now - changedAt) / 1e9,
+                                    (now - since) / 1e9, st.state(), st.sources(),
+                                    control.peers().stream().map(p -> p.address().toString()).toList());
+                        }
+                        longestStillNanos = Math.max(longestStillNanos, now - changedAt);
+                        bytes = b;
+                        changedAt = now;
+                        if (knownAt >= 0 && resumedAt < 0) {
+                            resumedAt = now;
+                        }
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // the sampling interval
+                }
+            }, "hot-reconfiguration-move-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5000);
+        }
+    }
+
     private final class Recorder implements DownloadListener {
         @Override
         public void begin(DownloadStatus status) {

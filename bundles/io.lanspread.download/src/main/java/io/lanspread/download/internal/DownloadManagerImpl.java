@@ -170,8 +170,11 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
 
     @Modified
     void modified(Config config) {
-        settings = settings(config); // for downloads started from now on
+        settings = settings(config);
+        active().forEach(d -> d.reconfigure(settings)); // running downloads go on with the new settings
         if (!Path.of(config.state_dir()).equals(stateDir)) {
+            // the only setting that waits: running downloads keep their journals and staging folders open there,
+            // and a new folder would hold none of them (moving them mid-download is a restart by another name)
             LOG.warn("state.dir changes take effect when the download manager restarts");
         }
         scheduleTicks();

@@ -48,7 +48,8 @@ final class FakePeers implements PeerClient, AutoCloseable {
 
     static final class Peer {
         final String id;
-        final InetSocketAddress address;
+        /** Where it listens; a move ({@link FakePeers#move}) changes it. */
+        volatile InetSocketAddress address;
         volatile FakeGame game;
         /** The manifest it hands out; by default the true one of its game. */
         volatile GameManifest manifest;
@@ -56,6 +57,8 @@ final class FakePeers implements PeerClient, AutoCloseable {
         /** Whether its chunks come in direct buffers (as from the QUIC transport) or heap buffers. */
         volatile boolean direct = true;
         volatile boolean failAll;
+        /** Hands out its manifest but fails every chunk request. */
+        volatile boolean failChunks;
         volatile boolean hang;
         volatile long delayMillis;
         /** Chunks (by offset within a file) served with wrong bytes under a true manifest. */
@@ -106,6 +109,14 @@ final class FakePeers implements PeerClient, AutoCloseable {
         Peer peer = new Peer(id, new InetSocketAddress(host, 42000 + peers.size()), game);
         peers.put(peer.address, peer);
         return peer;
+    }
+
+    /** The peer listens at another port from now on: nothing answers at its old address. */
+    void move(Peer peer) {
+        InetSocketAddress to = new InetSocketAddress(peer.address.getAddress(), peer.address.getPort() + 1000);
+        peers.remove(peer.address);
+        peer.address = to;
+        peers.put(to, peer);
     }
 
     long calls(String path, long offset) {
@@ -192,7 +203,7 @@ final class FakePeers implements PeerClient, AutoCloseable {
             answer.completeExceptionally(new PeerRequestException(Reason.CHUNK_NOT_HELD, "not held: " + path + "@" + offset));
             return;
         }
-        if (peer.failAll) {
+        if (peer.failAll || peer.failChunks) {
             answer.completeExceptionally(new PeerRequestException(Reason.SERVER_ERROR, "fails on purpose"));
             return;
         }

@@ -65,6 +65,21 @@ final class Harness implements AutoCloseable {
         return this;
     }
 
+    /** Config Admin's view of a changed setting while the manager runs: {@code @Modified} with the new configuration. */
+    void reconfigure(String property, Object value) {
+        config.put(property, value);
+        manager.modified(Configs.of(DownloadManagerImpl.Config.class, new HashMap<>(config)));
+    }
+
+    /**
+     * The peer's server moved to another port (it was reconfigured) and the orchestrator found it there: the old
+     * address no longer answers and the directory has the new one. No event: the orchestrator sends none for a move.
+     */
+    void move(FakePeers.Peer peer) {
+        peers.move(peer);
+        directory.upsert(peer.id, peer.id, peer.address);
+    }
+
     Harness planner(DownloadPlanner planner) {
         manager.planner = planner;
         return this;

@@ -74,6 +74,12 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private final Map<InetSocketAddress, Probe> probes = new HashMap<>();
     /** Known peers that introduced themselves at another port (they were reconfigured): the address to move to. */
     private final Map<String, InetSocketAddress> moving = new HashMap<>();
+    /**
+     * New addresses of moving peers whose hello could not be sent because another one to that address was under
+     * way (a discovery report that came first, maybe before the peer listened there): said hello to again if that
+     * one fails, since the peer itself said it listens there now.
+     */
+    private final Set<InetSocketAddress> helloAgain = new HashSet<>();
     /** Peers that said goodbye, and when: stale discovery reports must not bring them back. */
     private final Map<String, Instant> departed = new HashMap<>();
 
@@ -202,7 +208,9 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         if (fromNotice && known.isPresent() && movedPort(known.get(), report.address())) {
             // the peer itself says it listens elsewhere now: check it there, and move it if it answers
             moving.put(known.get().peerId(), report.address());
-            ping(report.address(), null, false);
+            if (!ping(report.address(), null, false)) {
+                helloAgain.add(report.address());
+            }
             return;
         }
         boolean revisionMoved = known.isPresent() && report.libraryRevision() >= 0
@@ -253,10 +261,14 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         known.filter(p -> p.address().equals(peer.address())).ifPresent(p -> ping(p.address(), p.peerId(), true));
     }
 
-    /** Liveness pings a known peer; an address not known yet gets a hello, so it learns about us at once. */
-    private void ping(InetSocketAddress address, String expectedPeerId, boolean removeOnFailure) {
+    /**
+     * Liveness pings a known peer; an address not known yet gets a hello, so it learns about us at once.
+     *
+     * @return false when a ping or hello to that address is already under way (none is sent)
+     */
+    private boolean ping(InetSocketAddress address, String expectedPeerId, boolean removeOnFailure) {
         if (!pinging.add(address)) {
-            return;
+            return false;
         }
         CompletableFuture<PeerHello> answer;
         try {
@@ -269,12 +281,17 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         }
         answer.whenCompleteAsync((hello, error) -> {
             pinging.remove(address);
+            boolean again = helloAgain.remove(address);
             if (error != null || hello == null) {
                 onPingFailed(address, expectedPeerId, removeOnFailure, error);
+                if (again && moving.containsValue(address)) {
+                    ping(address, null, false);
+                }
             } else {
                 onHello(address, hello, expectedPeerId, removeOnFailure);
             }
         }, executor);
+        return true;
     }
 
     private void onPingFailed(InetSocketAddress address, String expectedPeerId, boolean remove, Throwable error) {

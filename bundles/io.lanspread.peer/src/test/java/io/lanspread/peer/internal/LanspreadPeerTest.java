@@ -475,6 +475,33 @@ class LanspreadPeerTest {
     }
 
     @Test
+    void aMovedPeersIntroductionIsNotLostToAHelloThatWentThereBeforeItListened() throws Exception {
+        InetSocketAddress moved = new InetSocketAddress("127.0.0.1", 5012);
+        start(60, 120);
+        notices.introduced("peer-a", "Alice", A, 1);
+        discovered("peer-a");
+        barrier();
+
+        // a discovery report of the new address comes first, before the peer listens there: its hello is held
+        FakeNetwork.Remote nobody = network.add(moved, new FakeNetwork.Remote("nobody", "nobody", List.of()));
+        nobody.up = false;
+        nobody.holdPings = new CompletableFuture<>();
+        backend.listener.found(at(moved));
+        await("the hello to the new address", () -> network.hellos(moved) == 1);
+        notices.introduced("peer-a", "Alice", moved, 1); // while that hello is under way
+        InetSocketAddress d = new InetSocketAddress("127.0.0.1", 5004);
+        network.add(d, new FakeNetwork.Remote("peer-d", "Dave", List.of())); // a barrier: handled after the notice
+        backend.listener.found(at(d));
+        discovered("peer-d");
+        network.add(moved, alice); // now it listens there
+        nobody.holdPings.complete(null); // the first hello fails: nobody was there when it went
+
+        await("peer-a at its new port", () -> directory.peer("peer-a").map(p -> p.address().equals(moved))
+                .orElse(false));
+        assertThat(network.hellos(moved)).as("said hello again after the introduction").isEqualTo(2);
+    }
+
+    @Test
     void aServerThatMovedToAnotherPortIsAnnouncedToEveryKnownPeerAndBackend() throws Exception {
         start(60, 120);
         backend.listener.found(at(A));

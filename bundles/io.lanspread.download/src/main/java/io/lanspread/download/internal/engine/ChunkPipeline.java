@@ -238,6 +238,10 @@ final class ChunkPipeline {
         Chunk chunk = download.layout.chunk(index);
         Throwable cause = Sentences.unwrap(failure);
         Reason reason = cause instanceof PeerRequestException p ? p.reason() : null;
+        if (sources.followMove(source)) {
+            download.scheduler.fill(); // it failed at an address the peer left: asked again at the new one
+            return;
+        }
         download.scheduler.chunkFailed(chunk, source);
         if (reason == Reason.FILE_CHANGED) {
             source.fileChanged(download.files.fileOf(index));
@@ -268,7 +272,7 @@ final class ChunkPipeline {
             }
         }
         if (source.failuresInARow() >= download.settings.dropAfterFailures()) {
-            sources.remove(source.peerId(), source.name() + " failed " + source.failuresInARow()
+            sources.setAside(source, source.name() + " failed " + source.failuresInARow()
                     + " requests in a row because " + Sentences.peerFailure(cause)
                     + "; it is not asked again until it is seen again.");
             return;

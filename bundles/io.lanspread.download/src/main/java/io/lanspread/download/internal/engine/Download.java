@@ -18,6 +18,7 @@ import io.lanspread.download.internal.schedule.EnginePlanningContext;
 import io.lanspread.download.internal.schedule.Scheduler;
 import io.lanspread.download.internal.share.StagedCopy;
 import io.lanspread.download.internal.source.FileIndex;
+import io.lanspread.download.internal.source.Source;
 import io.lanspread.download.internal.store.ChunkLayout;
 import io.lanspread.download.internal.store.DownloadStore;
 import io.lanspread.download.internal.vote.Ballot;
@@ -155,6 +156,7 @@ public final class Download {
                 }
                 return;
             }
+            sources.followMoves(); // a peer seen again may listen at another address now
             String version = context.version;
             boolean holds = peer.games().stream().anyMatch(g -> g.id().equals(gameId()) && g.version().equals(version));
             if (holds) {
@@ -167,12 +169,59 @@ public final class Download {
         });
     }
 
-    /** Every progress interval: stalled sources, due commits, coalesced progress news. */
+    /**
+     * The manager's settings changed: the rest of this download uses them, without a pause. Most are read where
+     * they are used; the limit of chunks in flight goes to every source (requests above a lowered limit finish),
+     * a waiting download's timeout counts from when its wait began, and swarming starts or stops sharing.
+     */
+    public void reconfigure(EngineSettings next) {
+        context.onSerial(() -> {
+            EngineSettings before = context.settings;
+            context.settings = next;
+            if (context.stopped || lifecycle.ending()) {
+                return;
+            }
+            if (next.chunksPerSource() != before.chunksPerSource()) {
+                context.sources.all().forEach(s -> s.capacity(next.chunksPerSource()));
+            }
+            if (next.waitingTimeoutMillis() != before.waitingTimeoutMillis()) {
+                waiting.retime();
+            }
+            if (next.swarm() != before.swarm()) {
+                swarmingChanged(next.swarm());
+            }
+            if (context.scheduler != null && lifecycle.state() == DownloadState.RUNNING && !lifecycle.ending()) {
+                context.scheduler.sourcesChanged();
+                context.scheduler.fill();
+            }
+        });
+    }
+
+    /** Swarming turned on: share what is verified and ask for partial copies; off: stop both. */
+    private void swarmingChanged(boolean on) {
+        if (context.scheduler == null) {
+            return; // fetching has not started: it starts with the new setting
+        }
+        if (on) {
+            if (context.shared == null) {
+                context.shared = new StagedCopy(context.store, context.layout);
+            }
+            partials.askNow();
+            return;
+        }
+        context.unshare();
+        context.sharedBytes = 0;
+        context.sources.all().stream().filter(Source::partial).map(Source::peerId).toList()
+                .forEach(peerId -> sources.remove(peerId, null));
+    }
+
+    /** Every progress interval: moved sources, stalled sources, due commits, coalesced progress news. */
     public void tick() {
         context.onSerial(() -> {
             if (context.stopped || lifecycle.state().ended()) {
                 return;
             }
+            sources.followMoves();
             stalls.detectStalls();
             commits.onTick();
             if (context.scheduler != null && lifecycle.state() == DownloadState.RUNNING && !lifecycle.ending()) {

@@ -30,7 +30,8 @@ final class DownloadContext {
     final String id;
     final DownloadRequest request;
     final EngineServices services;
-    final EngineSettings settings;
+    /** The manager's settings as of now: replaced while the download runs when they change. */
+    EngineSettings settings;
     final Lifecycle lifecycle;
     final SourceSet sources = new SourceSet();
     final Throughput rate;

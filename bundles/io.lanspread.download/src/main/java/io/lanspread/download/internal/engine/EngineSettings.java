@@ -1,7 +1,9 @@
 package io.lanspread.download.internal.engine;
 
 /**
- * The manager's configuration as one download uses it; fixed when the download starts.
+ * The manager's configuration as one download uses it. A running download takes new settings when the manager's
+ * configuration changes ({@link Download#reconfigure}); each piece reads them when it uses them, so every value
+ * applies to the rest of the download.
  *
  * @param chunksPerSource      chunk requests in flight per source (also the received chunks it may hold)
  * @param attemptsPerChunk     failed tries of one chunk (wrong bytes or peer errors) before the download fails

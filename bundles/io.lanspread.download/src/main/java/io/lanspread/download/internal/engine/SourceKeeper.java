@@ -1,7 +1,10 @@
 package io.lanspread.download.internal.engine;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +28,8 @@ final class SourceKeeper {
     private final DownloadContext download;
     private final Waiting waiting;
     private final Set<String> manifestsAsked = new HashSet<>();
+    /** Sources set aside after failed requests, and the address they failed at: a new one brings them back. */
+    private final Map<String, InetSocketAddress> setAside = new HashMap<>();
 
     SourceKeeper(DownloadContext download, Waiting waiting) {
         this.download = download;
@@ -78,6 +83,7 @@ final class SourceKeeper {
             return;
         }
         download.sources.add(source);
+        setAside.remove(peer.peerId());
         LOG.info("download {}: {} {} added ({} sources)", download.id, held == null ? "source" : "partial source",
                 HolderQuery.name(peer), download.sources.size());
         download.scheduler.sourcesChanged();
@@ -85,6 +91,60 @@ final class SourceKeeper {
         if (download.lifecycle.toRunning(Sentences.WAITING_FOR_PEERS)) {
             download.notifyProgress();
         }
+    }
+
+    /**
+     * Sets the source aside after failed requests: it is asked again when it is seen again, or as soon as the
+     * directory has it at another address (it moved).
+     */
+    void setAside(Source source, String note) {
+        setAside.put(source.peerId(), source.address());
+        remove(source.peerId(), note);
+    }
+
+    /**
+     * Follows peers that moved to another address (their server was reconfigured; the directory has the new
+     * one): a source is asked there at once, its requests at the old address given up and not counted against
+     * it, and a source set aside because its old address failed is asked for its manifest again.
+     */
+    void followMoves() {
+        if (download.scheduler == null || download.lifecycle.ending() || download.stopped) {
+            return;
+        }
+        boolean moved = false;
+        for (Source source : new ArrayList<>(download.sources.all())) {
+            moved |= followMove(source);
+        }
+        boolean back = setAside.entrySet().removeIf(e -> download.services.directory().peer(e.getKey())
+                .map(p -> !p.address().equals(e.getValue())).orElse(true));
+        if (back) {
+            askNewHolders();
+        }
+        if (moved) {
+            download.scheduler.fill();
+        }
+    }
+
+    /**
+     * When the directory has the source at another address: moves it there and drops its requests in flight at
+     * the old one (their answers, late or failed, are ignored); the caller plans next.
+     *
+     * @return whether it moved
+     */
+    boolean followMove(Source source) {
+        Optional<PeerInfo> listed = download.services.directory().peer(source.peerId());
+        if (listed.isEmpty() || listed.get().address().equals(source.address())) {
+            return false;
+        }
+        LOG.info("download {}: source {} moved from {} to {}", download.id, HolderQuery.name(source.peer()),
+                source.address(), listed.get().address());
+        dropRequests(source);
+        source.moved(listed.get());
+        if (source.stalled()) {
+            source.stalled(false);
+        }
+        download.scheduler.sourcesChanged();
+        return true;
     }
 
     /** Removes the source, if it is one; {@code note} (or null) tells the user why. */

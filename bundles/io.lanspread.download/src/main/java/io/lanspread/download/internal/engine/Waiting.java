@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.lanspread.api.download.DownloadState;
 import io.lanspread.download.internal.lifecycle.Sentences;
 
 /**
@@ -19,6 +20,11 @@ final class Waiting {
 
     private final DownloadContext download;
     private long lastRecheckNanos;
+    /** The waiting epoch the timer belongs to, and when that wait began. */
+    private long timedEpoch = -1;
+    private long waitStartedNanos;
+    /** Bumped each time the timer is set: an older one does nothing when it fires. */
+    private long timerGeneration;
 
     Waiting(DownloadContext download) {
         this.download = download;
@@ -33,14 +39,27 @@ final class Waiting {
         }
     }
 
-    /** INTERRUPTED once the timeout passes, unless the download left this wait (its waiting epoch moved on). */
+    /**
+     * INTERRUPTED once the timeout passes since this wait began, unless the download left this wait (its waiting
+     * epoch moved on) or the timer was set again ({@link #retime}).
+     */
     void startTimer() {
         long epoch = download.lifecycle.waitingEpoch();
+        long now = download.services.nanoClock().getAsLong();
+        if (epoch != timedEpoch) {
+            timedEpoch = epoch;
+            waitStartedNanos = now;
+        }
+        long generation = ++timerGeneration;
         String why = download.lifecycle.notes().contains(Sentences.WAITING_FOR_PEERS) ? Sentences.WAITING_FOR_PEERS
                 : Sentences.WAITING_FOR_HOLDERS;
         long timeoutMillis = download.settings.waitingTimeoutMillis();
+        long leftMillis = Math.max(0, timeoutMillis - TimeUnit.NANOSECONDS.toMillis(now - waitStartedNanos));
         try {
             download.services.timer().schedule(() -> download.onSerial(() -> {
+                if (generation != timerGeneration) {
+                    return; // a newer timeout replaced this one
+                }
                 String interrupted = "No peer with this game came back within "
                         + TimeUnit.MILLISECONDS.toSeconds(timeoutMillis)
                         + " s; the verified data is kept, resume the download to try again.";
@@ -50,9 +69,16 @@ final class Waiting {
                     LOG.info("download {} of {} is interrupted", download.id, download.gameId());
                     download.notifyProgress();
                 }
-            }), timeoutMillis, TimeUnit.MILLISECONDS);
+            }), leftMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debug("timer stopped");
+        }
+    }
+
+    /** The waiting timeout changed: a download waiting now is interrupted that long after its wait began. */
+    void retime() {
+        if (download.lifecycle.state() == DownloadState.WAITING && !download.lifecycle.ending()) {
+            startTimer();
         }
     }
 

@@ -18,7 +18,8 @@ import io.lanspread.api.peer.PeerInfo;
  * figures. Confined to the download's serial executor.
  */
 public final class Source implements SourceView {
-    private final PeerInfo peer;
+    /** Replaced when the peer moved to another address ({@link #moved}). */
+    private PeerInfo peer;
     private final GameManifest manifest;
     private final FileIndex files;
     private final BitSet servedFiles;
@@ -26,7 +27,7 @@ public final class Source implements SourceView {
     private final BitSet refusedChunks = new BitSet();
     /** A partial copy's chunks as its last have-map said; null for a holder of the whole game. */
     private BitSet held;
-    private final int capacity;
+    private int capacity;
     private final LongSupplier nanoClock;
     private final Throughput throughput;
     /** Chunk index -> when it was requested (nanos), in request order. */
@@ -124,6 +125,11 @@ public final class Source implements SourceView {
         return capacity;
     }
 
+    /** A new limit of chunks in flight (the settings changed); requests above it are let finish. */
+    public void capacity(int capacity) {
+        this.capacity = capacity;
+    }
+
     public int room() {
         return stalled ? 0 : Math.max(0, capacity - requests.size());
     }
@@ -206,6 +212,15 @@ public final class Source implements SourceView {
     public void failed() {
         failures++;
         failuresInARow++;
+    }
+
+    /**
+     * The peer listens at another address now (its server was reconfigured): it is asked there from now on, and
+     * the requests that failed at the old address count nothing against it.
+     */
+    public void moved(PeerInfo to) {
+        peer = to;
+        failuresInARow = 0;
     }
 
     public int failuresInARow() {
