@@ -204,7 +204,7 @@ public final class Download {
         }
         if (on) {
             if (context.shared == null) {
-                context.shared = new StagedCopy(context.store, context.layout);
+                context.shared = context.badChunks.share();
             }
             partials.askNow();
             return;
