@@ -185,7 +185,9 @@ final class ResponseCollector extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!ctx.channel().parent().isActive()) {
-            fail("the connection closed");
+            WireConnection.Credit credit = ctx.channel().parent().pipeline().get(WireConnection.Credit.class);
+            fail("the connection closed after " + bytesRead + " bytes and " + parts.size() + " frames of the answer (FIN "
+                    + (finSeen ? "seen" : "not seen") + "): " + (credit == null ? "?" : credit.closedBecause()));
         } else if (current != null) {
             fail("the stream ended " + bodyLeft + " bytes before the end of a " + current.path("type").asText());
         } else if (header.isReadable()) {

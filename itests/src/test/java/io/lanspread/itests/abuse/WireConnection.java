@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamLimitChangedEvent;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -163,6 +164,7 @@ final class WireConnection {
         private QuicChannel quic;
         private volatile int opened;
         private volatile int waitingCount;
+        private volatile String closedBecause;
 
         Credit(int reserve) {
             this.reserve = reserve;
@@ -202,10 +204,19 @@ final class WireConnection {
             waitingCount = control.size() + data.size();
         }
 
+        /** Why the connection closed, for reports: the peer's or our CONNECTION_CLOSE, else none was seen (idle timeout). */
+        String closedBecause() {
+            String why = closedBecause;
+            return why != null ? why : "no CONNECTION_CLOSE seen (an idle timeout or a local close)";
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof QuicStreamLimitChangedEvent) {
                 pump();
+            } else if (event instanceof QuicConnectionCloseEvent close) {
+                closedBecause = (close.isApplicationClose() ? "application" : "transport") + " close, code "
+                        + close.error() + ", reason '" + new String(close.reason(), StandardCharsets.UTF_8) + "'";
             }
             ctx.fireUserEventTriggered(event);
         }

@@ -372,7 +372,8 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
     private void senderConfigure(String pid, String... keysAndValues) throws IOException {
         console("hotCm = $.context getService ($.context getServiceReference org.osgi.service.cm.ConfigurationAdmin)");
         console("hotConf = $hotCm getConfiguration " + pid + " \"?\"");
-        console("hotProps = $hotConf getProperties");
+        // a PID never configured has no properties (null) yet: start from an empty table then
+        console("hotProps = if { $hotConf getProperties } { $hotConf getProperties } { new java.util.Hashtable }");
         for (int i = 0; i < keysAndValues.length; i += 2) {
             console("$hotProps put " + keysAndValues[i] + " " + keysAndValues[i + 1]);
         }

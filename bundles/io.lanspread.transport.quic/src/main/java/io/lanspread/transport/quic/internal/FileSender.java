@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
 /**
@@ -118,7 +119,8 @@ final class FileSender {
         position += n;
         inFlight.addAndGet(n);
         boolean last = position == end;
-        ChannelFuture f = stream.writeAndFlush(buf);
+        // the last block carries the FIN itself (see ChunkStreamer)
+        ChannelFuture f = stream.writeAndFlush(last ? new DefaultQuicStreamFrame(buf, true) : buf);
         f.addListener(done -> written(n, last, done.isSuccess()));
         return true;
     }
@@ -133,7 +135,6 @@ final class FileSender {
         servedBytes.add(n);
         if (last) {
             closeFile();
-            stream.shutdownOutput();
             return;
         }
         if (inFlight.addAndGet(-n) < LOW_WATER && paused.compareAndSet(true, false)) {

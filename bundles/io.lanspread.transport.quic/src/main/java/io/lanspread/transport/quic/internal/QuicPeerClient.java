@@ -54,6 +54,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -612,14 +613,15 @@ public final class QuicPeerClient implements PeerClient {
                             stream.close();
                         }
                     });
-                    stream.writeAndFlush(Unpooled.wrappedBuffer(requestBytes)).addListener(w -> {
-                        if (w.isSuccess()) {
-                            stream.shutdownOutput(); // FIN after the request, from the write's listener
-                        } else {
-                            completion.fail(new PeerRequestException(Reason.UNREACHABLE,
-                                    "cannot send to " + peer + ": " + w.cause(), w.cause()));
-                        }
-                    });
+                    // the FIN on the request's own frame: a separate one after the write was now and then
+                    // never sent under load (see ChunkStreamer), and a stream without it never ends
+                    stream.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.wrappedBuffer(requestBytes), true))
+                            .addListener(w -> {
+                                if (!w.isSuccess()) {
+                                    completion.fail(new PeerRequestException(Reason.UNREACHABLE,
+                                            "cannot send to " + peer + ": " + w.cause(), w.cause()));
+                                }
+                            });
                 });
     }
 

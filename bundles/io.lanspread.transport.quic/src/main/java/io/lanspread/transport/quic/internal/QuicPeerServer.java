@@ -1,11 +1,15 @@
 package io.lanspread.transport.quic.internal;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -105,6 +109,8 @@ public final class QuicPeerServer implements PeerServer {
     private final ServerEndpoint.Shared shared;
     private volatile long requestTimeoutMillis;
     private volatile ServerEndpoint endpoint; // replaced under this
+    /** Endpoints replaced by a move, closing in the background; deactivation waits for them. */
+    private final List<CompletableFuture<Void>> retiring = new ArrayList<>(); // under this
 
     @Activate
     public QuicPeerServer(Config config, @Reference LocalLibrary library,
@@ -186,9 +192,16 @@ public final class QuicPeerServer implements PeerServer {
             return;
         }
         if (!closeFirst) {
-            old.close("server moved to port " + endpoint.localAddress().getPort());
+            // in the background: closing waits for the connections' closes to be sent (seconds on a busy machine),
+            // and the component's service properties, which tell the orchestrator to announce the move, come after
+            retire(old, "server moved to port " + endpoint.localAddress().getPort());
         }
         LOG.info("QUIC server now listening on {} ({})", endpoint.localAddress(), endpoint.udp());
+    }
+
+    private void retire(ServerEndpoint old, String why) {
+        retiring.removeIf(CompletableFuture::isDone);
+        retiring.add(CompletableFuture.runAsync(() -> old.close(why), blocking));
     }
 
     private static long requestTimeoutMillis(Config config) {
@@ -223,6 +236,15 @@ public final class QuicPeerServer implements PeerServer {
     @Deactivate
     synchronized void deactivate() {
         endpoint.close("server shutting down");
+        for (CompletableFuture<Void> closing : retiring) {
+            try {
+                closing.get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("An earlier socket did not close in time", e);
+            }
+        }
         Threads.shutdown(blocking);
     }
 

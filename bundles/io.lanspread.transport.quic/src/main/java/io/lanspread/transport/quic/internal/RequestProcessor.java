@@ -28,6 +28,7 @@ import io.lanspread.protocol.Request;
 import io.lanspread.protocol.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 
@@ -103,11 +104,12 @@ final class RequestProcessor {
     }
 
     void sendErrorAndClose(QuicStreamChannel stream, ErrorCode code, String message) {
-        stream.writeAndFlush(Unpooled.wrappedBuffer(codec.encode(new Response.Error(code, message))))
+        // the FIN rides on the error's own write (see ChunkStreamer); then stop reading what else the client sends
+        stream.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.wrappedBuffer(codec.encode(new Response.Error(code,
+                        message))), true))
                 .addListener(f -> {
                     if (f.isSuccess()) {
-                        // FIN after the error, then stop reading whatever else the client sends
-                        stream.shutdownOutput().addListener(x -> stream.shutdownInput().addListener(y -> stream.close()));
+                        stream.shutdownInput().addListener(y -> stream.close());
                     } else {
                         stream.close();
                     }
@@ -213,12 +215,15 @@ final class RequestProcessor {
         sendLast(stream, Unpooled.wrappedBuffer(codec.encode(response)), 0);
     }
 
-    /** Writes the stream's last bytes, then FIN; {@code bodyBytes} of them are file bytes, counted once written. */
+    /**
+     * Writes the stream's last bytes with the FIN on the same frame (a separate FIN after the write, as {@code
+     * shutdownOutput()} sends it, was now and then never sent under load; see ChunkStreamer); {@code bodyBytes}
+     * of them are file bytes, counted once written.
+     */
     private void sendLast(QuicStreamChannel stream, ByteBuf data, int bodyBytes) {
-        stream.writeAndFlush(data).addListener(f -> {
+        stream.writeAndFlush(new DefaultQuicStreamFrame(data, true)).addListener(f -> {
             if (f.isSuccess()) {
                 servedBytes.add(bodyBytes);
-                stream.shutdownOutput();
             } else {
                 stream.close();
             }
