@@ -174,6 +174,11 @@ final class Ending {
         download.services.reservations().release(download.id);
         download.lifecycle.ended(state, error);
         download.store = null;
+        if (state == DownloadState.FINISHED && LOG.isInfoEnabled()) {
+            LOG.info("download {}: MiB from each source still there at the end: {}", download.id,
+                    download.sources.all().stream().map(s -> HolderQuery.name(s.peer()) + (s.partial() ? " (partial) " : " ")
+                            + s.deliveredBytes() / (1024 * 1024)).toList());
+        }
         download.sources.all().clear();
         download.publish();
         LOG.info("download {} of {} ended: {}", download.id, download.gameId(), state);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.propertytypes.ServiceRanking;
@@ -88,7 +89,9 @@ public class AdaptivePlanner implements DownloadPlanner {
             if (all.stream().allMatch(SourceView::complete)) {
                 return open.take(want, source::has);
             }
-            return open.takeRarest(want, source::has, i -> {
+            IntPredicate take = source.complete() ? i -> source.has(i) && !leftToAPartialCopy(i, source, all)
+                    : source::has;
+            return open.takeRarest(want, take, i -> {
                 int holders = 0;
                 for (SourceView s : all) {
                     if (s.has(i)) {
@@ -97,6 +100,23 @@ public class AdaptivePlanner implements DownloadPlanner {
                 }
                 return holders;
             });
+        }
+
+        /**
+         * Whether a complete holder leaves chunk {@code index} to a partial copy that holds it: one at least half
+         * as fast as the complete holder. A complete holder's uplink is what every downloader of the game shares,
+         * and the only place for chunks no partial copy has yet; what partial copies have, they spread among
+         * themselves. A slower partial copy, or one not measured yet, does not hold the complete holder back.
+         */
+        private static boolean leftToAPartialCopy(int index, SourceView complete, List<SourceView> all) {
+            long fast = complete.bytesPerSecond();
+            for (SourceView s : all) {
+                if (s != complete && !s.complete() && s.has(index) && s.bytesPerSecond() > 0
+                        && s.bytesPerSecond() * 2 >= fast) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Chunks in flight from exactly one other source, slowest source first, then file order. */

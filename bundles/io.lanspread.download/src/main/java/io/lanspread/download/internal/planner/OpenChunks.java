@@ -87,9 +87,9 @@ final class OpenChunks {
      * {@link #RARITY_WINDOW} such chunks in chunk order, and further ones held by no other source (up to
      * {@link #RARITY_SCAN} more, so that a complete holder's link finds what only it has even where the next
      * chunks are held elsewhere too), those with the fewest {@code holders}, ties in chunk order. When many
-     * more chunks than asked are the rarest, a run of them is taken from a place of this session's own
+     * more chunks than asked are the rarest, a run of them is taken from a random place among all of them
      * (random per download): peers fetching the same content from the same holder then rarely ask it for
-     * the same chunks at once, which they cannot see of each other.
+     * the same chunks at once, which they cannot see of each other (in flight, or not yet in a have-map).
      */
     List<Integer> takeRarest(int max, IntPredicate take, IntUnaryOperator holders) {
         int count = context.chunkCount();
@@ -100,9 +100,11 @@ final class OpenChunks {
         int window = max + RARITY_WINDOW;
         int enoughOnlyHere = max * SPREAD_FACTOR;
         List<int[]> candidates = new ArrayList<>();
-        int onlyHere = 0;
         int scanned = 0;
-        for (int step = first; step < count && onlyHere < enoughOnlyHere && scanned < window + RARITY_SCAN; step++) {
+        // every open chunk within the scan, not only the first few held by no other source: a run is then taken
+        // from anywhere among those (below), so downloads that pull from the same holder at once, whose starts
+        // lie close together as the rarest chunks thin out, still ask it for different chunks
+        for (int step = first; step < count && scanned < window + RARITY_SCAN; step++) {
             int i = at(step, count);
             if (!isOpen(i) || !take.test(i)) {
                 continue;
@@ -111,7 +113,6 @@ final class OpenChunks {
             int rarity = holders.applyAsInt(i);
             if (candidates.size() < window || rarity <= 1) {
                 candidates.add(new int[] {i, rarity});
-                onlyHere += rarity <= 1 ? 1 : 0;
             }
         }
         candidates.sort(Comparator.comparingInt(c -> c[1])); // stable: ties stay in chunk order

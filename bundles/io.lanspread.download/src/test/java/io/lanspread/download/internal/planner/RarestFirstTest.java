@@ -62,6 +62,56 @@ class RarestFirstTest {
     }
 
     @Test
+    void runsAreTakenFromAnywhereAmongTheChunksOnlyTheSeederHasNotJustAfterTheStart() {
+        int count = 1000;
+        int beyondFirstFew = 0;
+        for (int d = 0; d < 20; d++) {
+            PlannersTest.Context context = new PlannersTest.Context(count);
+            context.downloadId = "download-" + d;
+            PlannersTest.Src seeder = context.add("seeder");
+            PlannersTest.Src partial = context.add("partial");
+            partial.held = bits(0);
+            PlannerSession session = planner.open(context);
+            List<Integer> run = chunks(session.next(seeder, 4));
+            assertThat(run).hasSize(4).doesNotContain(0);
+            // four downloads whose starts lie close together still ask the seeder for different chunks only if
+            // their runs come from all over the 999 chunks, not from the first 32 after the start
+            if (run.get(0) > 100) {
+                beyondFirstFew++;
+            }
+        }
+        assertThat(beyondFirstFew).as("of 20 downloads, runs starting beyond chunk 100").isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void aCompleteHolderLeavesWhatAFastEnoughPartialCopyHasToIt() {
+        PlannersTest.Context context = new PlannersTest.Context(6);
+        PlannersTest.Src seeder = context.add("seeder");
+        PlannersTest.Src partial = context.add("partial");
+        seeder.bps = 10_000_000;
+        partial.bps = 6_000_000; // more than half the seeder's speed
+        partial.held = bits(0, 1, 2, 3);
+        PlannerSession session = planner.open(context);
+        // the seeder's uplink, which every downloader shares, goes only to what no partial copy has
+        assertThat(chunks(session.next(seeder, 6))).containsExactly(4, 5);
+        assertThat(chunks(session.next(partial, 6))).containsExactly(0, 1, 2, 3);
+    }
+
+    @Test
+    void aCompleteHolderStillTakesWhatOnlyASlowOrUnmeasuredPartialCopyHas() {
+        PlannersTest.Context context = new PlannersTest.Context(6);
+        PlannersTest.Src seeder = context.add("seeder");
+        PlannersTest.Src slow = context.add("slow");
+        PlannersTest.Src fresh = context.add("fresh");
+        seeder.bps = 10_000_000;
+        slow.bps = 1_000_000; // a tenth of the seeder's speed
+        slow.held = bits(0, 1);
+        fresh.held = bits(2, 3); // nothing measured yet
+        PlannerSession session = planner.open(context);
+        assertThat(chunks(session.next(seeder, 6))).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
     void amongPartialHoldersTheRarestChunkComesFirst() {
         PlannersTest.Context context = new PlannersTest.Context(8);
         PlannersTest.Src a = context.add("a");
