@@ -169,6 +169,10 @@ function renderSelf() {
   $("self-http").textContent = s.httpPort;
   $("self-games").textContent = s.gamesDir || "–";
   $("self-served").textContent = Format.bytes(s.servedBytes);
+  const u = s.uplink;
+  $("self-uplink").textContent = u && u.maxRequests > 0
+    ? `reading ${u.serving} chunks, ${u.waiting} waiting their turn (at most ${u.maxRequestsPerPeer} per peer, ${u.maxRequests} in all)`
+    : "–";
   document.title = "lanspread · " + s.name;
 }
 

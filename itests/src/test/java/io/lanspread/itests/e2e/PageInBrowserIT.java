@@ -141,6 +141,9 @@ class PageInBrowserIT {
         assertThat(row(RACER).findElement(By.className("game-name")).getText()).isEqualTo(RACER_NAME);
         assertThat(row(RACER).getText()).contains("1.4.2").contains("144 MiB");
         assertThat(browser.driver().findElement(By.id("self-name")).getText()).isEqualTo("bobs-laptop");
+        // the uplink's limits and load in the status area (issue 11: fairness shown in the UI)
+        browser.waitUpTo(STEP).until(ExpectedConditions.textMatches(By.id("self-uplink"), java.util.regex.Pattern
+                .compile("reading \\d+ chunks, \\d+ waiting their turn \\(at most 8 per peer, 32 in all\\)")));
         assertThat(browser.driver().findElement(By.id("no-peers")).isDisplayed())
                 .as("the 'no peer found' notice is gone").isFalse();
         shot("page-live");

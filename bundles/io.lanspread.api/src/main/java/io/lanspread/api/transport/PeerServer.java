@@ -16,4 +16,9 @@ public interface PeerServer {
 
     /** File bytes sent to other peers since this server started (chunk and whole-file bodies). */
     long servedBytes();
+
+    /** The limits on chunk answers read at once, and how many are being read and waiting now. */
+    default UplinkStatus uplink() {
+        return UplinkStatus.UNKNOWN;
+    }
 }

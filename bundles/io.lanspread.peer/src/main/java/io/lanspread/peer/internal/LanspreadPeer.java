@@ -259,7 +259,7 @@ public final class LanspreadPeer implements PeerControl {
     @Override
     public PeerStatus status() {
         return new PeerStatus(identity.peerId(), identity.name(), server.localAddress().getPort(),
-                library.gameDirectory(), server.servedBytes());
+                library.gameDirectory(), server.servedBytes(), server.uplink());
     }
 
     @Override
@@ -358,7 +358,7 @@ public final class LanspreadPeer implements PeerControl {
         catalog.setGamesDirectory(absolute);
         LOG.info("Game directory set to {}", absolute);
         return new PeerStatus(identity.peerId(), identity.name(), server.localAddress().getPort(), absolute,
-                server.servedBytes());
+                server.servedBytes(), server.uplink());
     }
 
     // ---- internals

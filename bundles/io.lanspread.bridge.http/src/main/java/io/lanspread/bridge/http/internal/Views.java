@@ -26,6 +26,12 @@ final class Views {
         m.put("httpPort", httpPort);
         m.put("gamesDir", status.gamesDir() == null ? null : status.gamesDir().toAbsolutePath().toString());
         m.put("servedBytes", status.servedBytes());
+        Map<String, Object> uplink = new LinkedHashMap<>();
+        uplink.put("maxRequestsPerPeer", status.uplink().maxRequestsPerPeer());
+        uplink.put("maxRequests", status.uplink().maxRequests());
+        uplink.put("serving", status.uplink().serving());
+        uplink.put("waiting", status.uplink().waiting());
+        m.put("uplink", uplink);
         return m;
     }
 

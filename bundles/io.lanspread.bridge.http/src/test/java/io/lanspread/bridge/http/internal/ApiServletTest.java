@@ -121,7 +121,18 @@ class ApiServletTest {
 
         assertThat(MAPPER.writeValueAsString(body)).isEqualTo(
                 "{\"peerId\":\"self\",\"name\":\"me\",\"quicPort\":42420,\"httpPort\":42421,\"gamesDir\":\""
-                        + java.nio.file.Path.of("/srv/games").toAbsolutePath() + "\",\"servedBytes\":0}");
+                        + java.nio.file.Path.of("/srv/games").toAbsolutePath() + "\",\"servedBytes\":0,\"uplink\":"
+                        + "{\"maxRequestsPerPeer\":0,\"maxRequests\":0,\"serving\":0,\"waiting\":0}}");
+    }
+
+    @Test
+    void statusShowsTheUplinkLimitsAndLoad() throws Exception {
+        control.status = new PeerStatus("self", "me", 42420, Path.of("/srv/games"), 0,
+                new io.lanspread.api.transport.UplinkStatus(8, 32, 5, 2));
+
+        JsonNode uplink = json(call("GET", "/api/status"), 200).get("uplink");
+        assertThat(MAPPER.writeValueAsString(uplink))
+                .isEqualTo("{\"maxRequestsPerPeer\":8,\"maxRequests\":32,\"serving\":5,\"waiting\":2}");
     }
 
     @Test

@@ -46,6 +46,7 @@ final class ChunkStreamer {
     private final SendBudget budget;
     private final Executor executor;
     private final LongAdder servedBytes;
+    private final FairServing.Turns turns;
 
     // guarded by this
     private int next;
@@ -54,9 +55,14 @@ final class ChunkStreamer {
     private boolean ended;
     private boolean finished;
 
-    /** @param reader the copy the chunks come from; only the read task touches it (one at a time) */
+    /**
+     * @param reader the copy the chunks come from; only the read task touches it (one at a time)
+     * @param turns the uplink's places of the remote peer: each range's read takes one once its budget is granted
+     *              and gives it back when the read is handed to QUIC
+     */
     ChunkStreamer(QuicStreamChannel stream, String gameId, List<Request.GetChunks.Range> ranges, ChunkReader reader,
-            MessageCodec codec, SendBudget budget, Executor executor, LongAdder servedBytes) {
+            MessageCodec codec, SendBudget budget, Executor executor, LongAdder servedBytes, FairServing.Turns turns) {
+        this.turns = turns;
         this.stream = stream;
         this.gameId = gameId;
         this.ranges = ranges;
@@ -92,22 +98,61 @@ final class ChunkStreamer {
             if (!budget.acquireOrWait(range.length(), () -> afterBudget(range))) {
                 return; // goes on in afterBudget
             }
-            serve(range);
+            if (!turns.enterOrQueue(() -> inTurn(range))) {
+                return; // goes on in inTurn
+            }
+            serveInTurn(range);
         }
     }
 
     private void afterBudget(Request.GetChunks.Range range) {
-        boolean stop;
-        synchronized (this) {
-            stop = ended || !stream.isActive(); // a stream closed while it waited reads nothing more
-        }
-        if (stop) {
+        if (stopped()) {
             budget.release(range.length());
             stopReading();
             return;
         }
-        serve(range);
+        if (!turns.enterOrQueue(() -> inTurn(range))) {
+            return;
+        }
+        serveInTurn(range);
         step();
+    }
+
+    /** The range's place came free (on the thread that freed it, which must not read): the read goes on the executor. */
+    private void inTurn(Request.GetChunks.Range range) {
+        try {
+            executor.execute(() -> {
+                if (stopped()) {
+                    turns.leave();
+                    budget.release(range.length());
+                    stopReading();
+                    return;
+                }
+                serveInTurn(range);
+                step();
+            });
+        } catch (RejectedExecutionException e) { // shutting down
+            turns.leave();
+            budget.release(range.length());
+            end();
+            stream.close();
+        }
+    }
+
+    /** A stream closed while it waited reads nothing more. */
+    private boolean stopped() {
+        synchronized (this) {
+            return ended || !stream.isActive();
+        }
+    }
+
+    /** Reads and answers one range holding its place, which goes to the next read waiting as soon as QUIC has it. */
+    private void serveInTurn(Request.GetChunks.Range range) {
+        try {
+            serve(range);
+        } finally {
+            turns.leave();
+        }
     }
 
     /** The range to read now, or null when the task stops (done, ended, or enough unsent). */

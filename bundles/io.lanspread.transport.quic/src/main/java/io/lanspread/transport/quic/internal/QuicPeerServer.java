@@ -88,6 +88,14 @@ public final class QuicPeerServer implements PeerServer {
         @AttributeDefinition(description = "Open connections allowed from all clients together")
         int max_connections() default 256;
 
+        @AttributeDefinition(description = "Chunk answers for one remote peer read at once (a place per chunk, from "
+                + "when its bytes fit the send budget until it is handed to QUIC); more wait their turn, round robin "
+                + "across peers, and never fail")
+        int max_requests_per_peer() default 8;
+
+        @AttributeDefinition(description = "Chunk answers read at once for all remote peers together")
+        int max_requests() default 32;
+
         @AttributeDefinition(description = "Use Linux's native epoll UDP transport (GSO, batched receives) when "
                 + "it loads; NIO otherwise")
         boolean native_transport() default true;
@@ -108,6 +116,7 @@ public final class QuicPeerServer implements PeerServer {
     private final RefusalLog refusals = new RefusalLog(LOG);
     private final ServerEndpoint.Shared shared;
     private volatile long requestTimeoutMillis;
+    private final FairServing fair;
     private volatile ServerEndpoint endpoint; // replaced under this
     /** Endpoints replaced by a move, closing in the background; deactivation waits for them. */
     private final List<CompletableFuture<Void>> retiring = new ArrayList<>(); // under this
@@ -120,8 +129,9 @@ public final class QuicPeerServer implements PeerServer {
                 Threads.named("lanspread-quic-server-io"));
         blocking.allowCoreThreadTimeOut(true);
         requestTimeoutMillis = requestTimeoutMillis(config);
+        fair = new FairServing(config.max_requests_per_peer(), config.max_requests());
         shared = new ServerEndpoint.Shared(library, identity, blocking, new NoticeListeners(noticeListeners),
-                counters, refusals, () -> requestTimeoutMillis, () -> partialCopies);
+                counters, refusals, () -> requestTimeoutMillis, () -> partialCopies, fair);
         try {
             endpoint = new ServerEndpoint(ServerEndpoint.Settings.of(config), config.port(), identity.current(), shared,
                     config.max_connections_per_address(), config.max_connections());
@@ -145,6 +155,7 @@ public final class QuicPeerServer implements PeerServer {
         }
         requestTimeoutMillis = requestTimeoutMillis(config);
         endpoint.limits().resize(config.max_connections_per_address(), config.max_connections());
+        fair.resize(config.max_requests_per_peer(), config.max_requests());
         ServerEndpoint.Settings settings = ServerEndpoint.Settings.of(config);
         if (!settings.equals(endpoint.settings())) {
             rebind(settings, endpoint.keys(), config);
@@ -293,5 +304,13 @@ public final class QuicPeerServer implements PeerServer {
     @Override
     public long servedBytes() {
         return counters.served().sum();
+    }
+
+    @Override
+    public io.lanspread.api.transport.UplinkStatus uplink() {
+        synchronized (fair) {
+            return new io.lanspread.api.transport.UplinkStatus(fair.perPeer(), fair.total(), fair.serving(),
+                    fair.waiting());
+        }
     }
 }

@@ -54,6 +54,7 @@ final class RequestProcessor {
     private final LongAdder servedBytes;
     private final SendBudget budget;
     private final PartyGate party;
+    private final FairServing fair;
 
     /**
      * @param servedBytes counts the file body bytes QUIC accepted (chunks and whole files)
@@ -61,11 +62,13 @@ final class RequestProcessor {
      *        {@link ConnectionBudget} of its own reads within that one (which draws on this)
      * @param party refuses every request of a connection that has not proven the party key, if there is one
      * @param partials the games this peer is still downloading and shares, or null when there is no such service
+     * @param fair bounds the chunk reads under way at once per remote peer and in total; the rest wait their turn
      */
     RequestProcessor(LocalLibrary library, LocalIdentity identity, MessageCodec codec, Executor executor,
             NoticeListeners listeners, LongAdder servedBytes, SendBudget budget, PartyGate party,
-            Supplier<PartialCopies> partials) {
+            Supplier<PartialCopies> partials, FairServing fair) {
         this.library = library;
+        this.fair = fair;
         this.party = party;
         this.budget = budget;
         this.files = new ServedFiles(library);
@@ -125,6 +128,21 @@ final class RequestProcessor {
             answer = new Response.Error(ErrorCode.SERVER_ERROR, "the party key proof could not be checked");
         }
         reply(stream, answer);
+    }
+
+    private FairServing.Turns turns(QuicStreamChannel stream) {
+        return new FairServing.Turns(fair, remotePeer(stream.parent()));
+    }
+
+    /** Who a read counts against: the peer id its client certificate proves, else its IP address. */
+    private static String remotePeer(QuicChannel connection) {
+        Optional<String> caller = CallerIdentity.of(connection);
+        if (caller.isPresent()) {
+            return caller.get();
+        }
+        java.net.SocketAddress remote = connection.remoteSocketAddress();
+        return remote instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : "unknown";
     }
 
     private static boolean isNotice(Request request) {
@@ -187,13 +205,14 @@ final class RequestProcessor {
                 reply(stream, copies.have(r.gameId(), r.version(), r.manifestSha256(), r.revision()));
             } else if (request instanceof Request.GetChunks r) {
                 new ChunkStreamer(stream, r.gameId(), r.chunks(), copies.reader(r.gameId(), r.version()), codec, budget,
-                        executor, servedBytes).start();
+                        executor, servedBytes, turns(stream)).start();
             } else if (request instanceof Request.GetGameFileChunk r) {
                 if (r.length() == 0 && version >= Protocol.VERSION_2) { // only the range is checked
                     sendChunk(stream, r, null, files.readChunk(r));
                 } else if (version >= Protocol.VERSION_2) { // the same answer as a getChunks of one range
                     new ChunkStreamer(stream, r.gameId(), List.of(new Request.GetChunks.Range(r.path(), r.offset(),
-                            r.length())), new LibraryChunks(files, r.gameId()), codec, budget, executor, servedBytes).start();
+                            r.length())), new LibraryChunks(files, r.gameId()), codec, budget, executor, servedBytes,
+                            turns(stream)).start();
                 } else {
                     byte[] data = files.readChunk(r);
                     sendChunk(stream, r, HexFormat.of().formatHex(PeerIds.newSha256().digest(data)), data);

@@ -56,7 +56,7 @@ final class ServerEndpoint {
     /** What the endpoints of one server share: its counters, threads, listeners and live settings. */
     record Shared(LocalLibrary library, TlsIdentity identity, ExecutorService blocking, NoticeListeners notices,
             ServerCounters counters, RefusalLog refusals, LongSupplier requestTimeoutMillis,
-            Supplier<PartialCopies> partialCopies) {
+            Supplier<PartialCopies> partialCopies, FairServing fair) {
     }
 
     private final Settings settings;
@@ -90,7 +90,8 @@ final class ServerEndpoint {
         try {
             RequestProcessor processor = new RequestProcessor(shared.library(), shared.identity(), new MessageCodec(),
                     shared.blocking(), shared.notices(), counters.served(), budget,
-                    new PartyGate(keys.partyKey(), keys.certificate(), shared.refusals()), shared.partialCopies());
+                    new PartyGate(keys.partyKey(), keys.certificate(), shared.refusals()), shared.partialCopies(),
+                    shared.fair());
             ChannelHandler codec = QuicSettings.apply(new QuicServerCodecBuilder(), settings.maxStreams(),
                             udp.udpPayload())
                     .congestionControlAlgorithm(QuicSettings.congestionControl(settings.congestionControl()))

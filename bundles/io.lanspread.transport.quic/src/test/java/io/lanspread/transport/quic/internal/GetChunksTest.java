@@ -93,6 +93,33 @@ class GetChunksTest {
     }
 
     @Test
+    void withOneReadAtATimeTheOthersWaitTheirTurnAndAllArrive() throws Exception {
+        // budgets large enough that the reads, not the bytes, are what waits
+        server.modified(Configs.of(QuicPeerServer.Config.class, Map.of("bind.address", "127.0.0.1", "port", 0,
+                "send.budget.mib", 64, "connection.send.budget.mib", 64, "max.requests.per.peer", 1,
+                "max.requests", 1)));
+        assertThat(server.uplink()).isEqualTo(new io.lanspread.api.transport.UplinkStatus(1, 1, 0, 0));
+        List<ChunkRange> ranges = wholeFiles();
+        List<CompletionStage<ReceivedChunk>> stages = new ArrayList<>();
+        for (ChunkRange range : ranges) { // one stream each, all at once
+            stages.addAll(client.getChunks(address, "quake", List.of(range)));
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            ReceivedChunk chunk = get(stages.get(i));
+            try {
+                assertThat(bytes(chunk.data())).isEqualTo(expected(ranges.get(i)));
+            } finally {
+                chunk.release();
+            }
+        }
+        assertThat(Poll.until(() -> server.uplink().serving() == 0 && server.uplink().waiting() == 0,
+                Duration.ofSeconds(10))).as("every place given back: %s", server.uplink()).isTrue();
+        server.modified(Configs.of(QuicPeerServer.Config.class, Map.of("bind.address", "127.0.0.1", "port", 0,
+                "send.budget.mib", 1)));
+        assertThat(server.uplink().maxRequestsPerPeer()).as("the default again, live").isEqualTo(8);
+    }
+
+    @Test
     void aRefusedRangeFailsAloneAndTheStreamGoesOn() throws Exception {
         List<ChunkRange> ranges = List.of(new ChunkRange("id1/pak0.pak", 0, CHUNK),
                 new ChunkRange("id1/pak0.pak", big.length - 10, 11), // beyond the end

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -66,7 +67,9 @@ class ReconfigurationTest {
 
         InetSocketAddress after = local(server);
         assertThat(after.getPort()).isEqualTo(port);
-        assertThat(udpPortFree(before.getPort())).as("the old socket is closed").isTrue();
+        // the old socket closes in the background (its connections' closes are sent first)
+        assertThat(Poll.until(() -> udpPortFree(before.getPort()), Duration.ofSeconds(10)))
+                .as("the old socket is closed").isTrue();
         assertThat(get(client.ping(after)).peerId()).isEqualTo(serverIdentity.peerId());
         assertThatThrownBy(() -> get(client.ping(before))).hasCauseInstanceOf(PeerRequestException.class);
     }
