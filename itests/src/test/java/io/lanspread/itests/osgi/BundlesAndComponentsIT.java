@@ -93,7 +93,8 @@ public class BundlesAndComponentsIT extends LanspreadTestSupport {
                 "io.lanspread.identity", "io.lanspread.transport.quic.server", "io.lanspread.transport.quic.client",
                 "io.lanspread.discovery.static", "io.lanspread.discovery.mdns", "io.lanspread.download", "io.lanspread.download.planner.adaptive",
                 "io.lanspread.download.planner.even", "io.lanspread.peer.downloads",
-                "io.lanspread.peer", "io.lanspread.peer.notices", "io.lanspread.events", "io.lanspread.bridge.http",
+                "io.lanspread.peer", "io.lanspread.peer.control", "io.lanspread.peer.notices", "io.lanspread.events",
+                "io.lanspread.bridge.http",
                 "io.lanspread.bridge.web.page", "io.lanspread.bridge.web.assets", "io.lanspread.bridge.http.events",
                 "io.lanspread.bridge.http.access", "io.lanspread.bridge.shell.commands",
                 "io.lanspread.bridge.shell.progress")));

@@ -89,9 +89,9 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
     private static final List<String> COMPONENTS = List.of("io.lanspread.identity",
             "io.lanspread.transport.quic.server", "io.lanspread.transport.quic.client", "io.lanspread.catalog",
             "io.lanspread.catalog.peers", "io.lanspread.discovery.static", "io.lanspread.discovery.mdns",
-            "io.lanspread.download", "io.lanspread.peer", "io.lanspread.events", "io.lanspread.bridge.shell.progress",
-            "io.lanspread.bridge.shell.commands", "io.lanspread.bridge.http", "io.lanspread.bridge.http.events",
-            "io.lanspread.bridge.http.access");
+            "io.lanspread.download", "io.lanspread.peer", "io.lanspread.peer.control", "io.lanspread.events",
+            "io.lanspread.bridge.shell.progress", "io.lanspread.bridge.shell.commands", "io.lanspread.bridge.http",
+            "io.lanspread.bridge.http.events", "io.lanspread.bridge.http.access");
 
     /** The sender's services checked on its console: name and interface. */
     private static final Map<String, String> SENDER_SERVICES = Map.of("control",
@@ -264,7 +264,8 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
     // ---- steps
 
     /**
-     * Changes properties of one PID, waits until the component took them (its service properties carry them),
+     * Changes properties of one PID, waits until the component took them (its service or configuration properties
+     * carry them),
      * and until the download fetched {@link #STEP_BYTES} more since; returns the bytes downloaded then.
      */
     private long step(String id, long downloadedBefore, String pid, Object... keysAndValues) throws Exception {
@@ -324,12 +325,23 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
         return true;
     }
 
+    /** The component's properties: on its service, or (a component without one) on its active configuration. */
     private Map<String, Object> properties(String componentName) {
         ServiceReference<?> reference = reference(componentName);
         Map<String, Object> out = new LinkedHashMap<>();
         if (reference != null) {
             for (String key : reference.getPropertyKeys()) {
                 out.put(key, reference.getProperty(key));
+            }
+            return out;
+        }
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (description.name.equals(componentName)) {
+                for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(description)) {
+                    if (c.state == ComponentConfigurationDTO.ACTIVE) {
+                        out.putAll(c.properties);
+                    }
+                }
             }
         }
         return out;

@@ -64,6 +64,8 @@ class LanspreadPeerTest {
     private FakeNetwork.Remote alice;
     private FakeNetwork.Remote carol;
     private LanspreadPeer peer;
+    /** The control service the UI calls, over the same directory the orchestrator keeps. */
+    private PeerCommands control;
 
     @BeforeEach
     void network() {
@@ -77,12 +79,17 @@ class LanspreadPeerTest {
         if (peer != null) {
             peer.deactivate();
         }
+        if (control != null) {
+            control.deactivate();
+        }
     }
 
     private LanspreadPeer start(long pingSeconds, long timeoutSeconds) {
-        peer = new LanspreadPeer(library, directory, network, server, identity, downloads, configAdmin.service(),
-                notices, downloadEvents, Fixtures.config(pingSeconds, timeoutSeconds));
+        peer = new LanspreadPeer(library, directory, network, server, identity, notices, downloadEvents,
+                Fixtures.config(pingSeconds, timeoutSeconds));
         peer.addEventListener(events);
+        control = new PeerCommands(library, directory, network, server, identity, downloads, configAdmin.service());
+        control.addEventListener(events);
         bind(backend);
         peer.reportDownloads();
         return peer;
@@ -126,9 +133,9 @@ class LanspreadPeerTest {
             assertThat(e.peer().address()).isEqualTo(A);
         });
         assertThat(events.take()).isEqualTo(new GameListUpdated("peer-a", "Alice", alice.games));
-        assertThat(peer.peers()).extracting(PeerInfo::peerId, p -> p.games().size())
+        assertThat(control.peers()).extracting(PeerInfo::peerId, p -> p.games().size())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("peer-a", 2));
-        assertThat(peer.games()).extracting(l -> l.game().id(), GameListing::local, GameListing::peerIds)
+        assertThat(control.games()).extracting(l -> l.game().id(), GameListing::local, GameListing::peerIds)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("doom", false, List.of("peer-a")),
                         org.assertj.core.groups.Tuple.tuple("quake", false, List.of("peer-a")));
         assertThat(events.threads).containsOnly("lanspread-events");
@@ -155,7 +162,7 @@ class LanspreadPeerTest {
         assertThat(network.pings(advertisedSelf)).isZero();
         assertThat(network.pings(OWN_LISTENER)).isZero();
         assertThat(network.pings(selfAlias)).as("a known own address is not pinged again").isEqualTo(1);
-        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-a", "peer-c");
+        assertThat(control.peers()).extracting(PeerInfo::peerId).containsExactly("peer-a", "peer-c");
     }
 
     @Test
@@ -169,7 +176,7 @@ class LanspreadPeerTest {
         assertThat(events.take()).isInstanceOfSatisfying(PeerDiscovered.class,
                 e -> assertThat(e.peer().peerId()).isEqualTo("peer-c"));
         assertThat(network.pings(A)).isEqualTo(1);
-        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
+        assertThat(control.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
     }
 
     @Test
@@ -188,7 +195,7 @@ class LanspreadPeerTest {
 
         assertThat(network.pings(A_ALIAS)).isEqualTo(1);
         assertThat(skipped).noneMatch(e -> e instanceof PeerDiscovered);
-        assertThat(peer.peers()).extracting(PeerInfo::peerId, PeerInfo::address)
+        assertThat(control.peers()).extracting(PeerInfo::peerId, PeerInfo::address)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("peer-a", A),
                         org.assertj.core.groups.Tuple.tuple("peer-c", C));
     }
@@ -206,7 +213,7 @@ class LanspreadPeerTest {
 
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - before)).as("the bind returns at once")
                 .isLessThan(java.time.Duration.ofSeconds(1));
-        assertThat(peer.status().peerId()).isEqualTo("self-id");
+        assertThat(control.status().peerId()).isEqualTo("self-id");
         backend.listener.found(at(A));
         discovered("peer-a");
         assertThat(slow.listener).as("still starting").isNull();
@@ -256,7 +263,7 @@ class LanspreadPeerTest {
         start(60, 2); // pings every 60 s, timeout 2 s
         backend.listener.found(at(A));
         discovered("peer-a");
-        Instant seen = peer.peers().get(0).lastSeen();
+        Instant seen = control.peers().get(0).lastSeen();
 
         PeerLost lost = events.next(PeerLost.class, e -> true);
 
@@ -294,8 +301,8 @@ class LanspreadPeerTest {
         PeerLost lost = events.next(PeerLost.class, e -> true);
         assertThat(lost).isEqualTo(new PeerLost("peer-a", "Alice"));
         assertThat(Instant.now()).as("not before the timeout").isAfterOrEqualTo(downAt.plusSeconds(1));
-        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
-        assertThat(peer.peers().get(0).lastSeen()).as("kept alive by pings").isAfter(downAt);
+        assertThat(control.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
+        assertThat(control.peers().get(0).lastSeen()).as("kept alive by pings").isAfter(downAt);
     }
 
     @Test
@@ -309,7 +316,7 @@ class LanspreadPeerTest {
 
         GameListUpdated update = events.next(GameListUpdated.class, e -> true);
         assertThat(update.games()).containsExactly(game("quake", "1.1"));
-        assertThat(peer.games()).extracting(l -> l.game().version()).containsExactly("1.1");
+        assertThat(control.games()).extracting(l -> l.game().version()).containsExactly("1.1");
         assertThat(network.listings(A)).isEqualTo(2);
     }
 
@@ -323,7 +330,7 @@ class LanspreadPeerTest {
         backend.listener.lost(at(A));
 
         assertThat(events.next(PeerLost.class, e -> true).peerId()).isEqualTo("peer-a");
-        assertThat(peer.peers()).isEmpty();
+        assertThat(control.peers()).isEmpty();
     }
 
     @Test
@@ -400,7 +407,7 @@ class LanspreadPeerTest {
         notices.libraryChanged("peer-a", 2);
 
         assertThat(events.next(GameListUpdated.class, e -> true).games()).containsExactly(game("quake", "1.1"));
-        assertThat(peer.games()).extracting(l -> l.game().version()).containsExactly("1.1");
+        assertThat(control.games()).extracting(l -> l.game().version()).containsExactly("1.1");
         notices.libraryChanged("peer-a", 2);
         notices.libraryChanged("stranger", 7);
         barrier();
@@ -439,7 +446,7 @@ class LanspreadPeerTest {
 
         assertThat(events.next(PeerLost.class, e -> true)).isEqualTo(new PeerLost("peer-a", "Alice"));
         assertThat(Instant.now()).isBefore(before.plusSeconds(2));
-        assertThat(peer.peers()).isEmpty();
+        assertThat(control.peers()).isEmpty();
         assertThat(network.disconnected).as("the connection to the departed peer is forgotten").contains(A);
 
         List<LanspreadEvent> skipped = new ArrayList<>();
@@ -448,7 +455,7 @@ class LanspreadPeerTest {
         backend.listener.found(at(C));
         events.next(PeerDiscovered.class, e -> e.peer().peerId().equals("peer-c"), skipped);
         assertThat(skipped).noneMatch(e -> e instanceof PeerDiscovered);
-        assertThat(peer.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
+        assertThat(control.peers()).extracting(PeerInfo::peerId).containsExactly("peer-c");
 
         alice.games = List.of(game("doom", "3"));
         notices.introduced("peer-a", "Alice", A, 5);
@@ -662,7 +669,7 @@ class LanspreadPeerTest {
         knownPeer("d", C, game("g2", "2.0"));
         start(10, 30);
 
-        assertThat(peer.games()).extracting(l -> l.game().id(), l -> l.game().version(), GameListing::local,
+        assertThat(control.games()).extracting(l -> l.game().id(), l -> l.game().version(), GameListing::local,
                 GameListing::peerIds).containsExactly(
                         org.assertj.core.groups.Tuple.tuple("g1", "1.10", false, List.of("a")),
                         org.assertj.core.groups.Tuple.tuple("g2", "2.0", true, List.of("b", "d")),
@@ -675,7 +682,7 @@ class LanspreadPeerTest {
     void statusNamesThisPeer() {
         start(10, 30);
 
-        assertThat(peer.status()).isEqualTo(new PeerStatus("self-id", "me", 42420, library.directory));
+        assertThat(control.status()).isEqualTo(new PeerStatus("self-id", "me", 42420, library.directory));
     }
 
     @Test
@@ -684,7 +691,7 @@ class LanspreadPeerTest {
         knownPeer("a", A, game("g2", "1.0"));
         start(10, 30);
 
-        GameDetails details = peer.game("g2").toCompletableFuture().join();
+        GameDetails details = control.game("g2").toCompletableFuture().join();
 
         assertThat(details.listing().local()).isTrue();
         assertThat(details.files()).containsExactly(new GameFile("bin", 0, true), new GameFile("bin/run", 5, false));
@@ -701,7 +708,7 @@ class LanspreadPeerTest {
         carol.files.put("g1", tree);
         start(10, 30);
 
-        GameDetails details = peer.game("g1").toCompletableFuture().join();
+        GameDetails details = control.game("g1").toCompletableFuture().join();
 
         assertThat(details.files()).isEqualTo(tree);
         assertThat(details.listing().local()).isFalse();
@@ -714,11 +721,11 @@ class LanspreadPeerTest {
         alice.failGetGame = true;
         start(10, 30);
 
-        assertThatThrownBy(() -> peer.game("g1").toCompletableFuture().join()).isInstanceOf(CompletionException.class)
+        assertThatThrownBy(() -> control.game("g1").toCompletableFuture().join()).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(PeerRequestException.class);
-        assertThatThrownBy(() -> peer.game("nope").toCompletableFuture().join())
+        assertThatThrownBy(() -> control.game("nope").toCompletableFuture().join())
                 .hasCauseInstanceOf(GameNotFoundException.class);
-        assertThatThrownBy(() -> peer.game("").toCompletableFuture().join())
+        assertThatThrownBy(() -> control.game("").toCompletableFuture().join())
                 .hasCauseInstanceOf(GameNotFoundException.class);
     }
 
@@ -731,10 +738,10 @@ class LanspreadPeerTest {
         library.add(game("g0", "1.1"));
         start(10, 30);
 
-        assertThatThrownBy(() -> peer.download("nope")).isInstanceOf(GameNotFoundException.class);
-        assertThatThrownBy(() -> peer.download("g2")).isInstanceOfSatisfying(DownloadConflictException.class,
+        assertThatThrownBy(() -> control.download("nope")).isInstanceOf(GameNotFoundException.class);
+        assertThatThrownBy(() -> control.download("g2")).isInstanceOfSatisfying(DownloadConflictException.class,
                 e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_LOCAL));
-        assertThatThrownBy(() -> peer.download("g0")).as("the local version is newer")
+        assertThatThrownBy(() -> control.download("g0")).as("the local version is newer")
                 .isInstanceOfSatisfying(DownloadConflictException.class,
                         e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_LOCAL));
         assertThat(downloads.requests).isEmpty();
@@ -747,7 +754,7 @@ class LanspreadPeerTest {
         knownPeer("c", C, game("g1", "1.10"));
         start(10, 30);
 
-        DownloadStatus status = peer.download("g1").toCompletableFuture().join();
+        DownloadStatus status = control.download("g1").toCompletableFuture().join();
 
         assertThat(status.gameId()).isEqualTo("g1");
         assertThat(downloads.requests).containsExactly(new DownloadRequest("g1", null, null));
@@ -763,7 +770,7 @@ class LanspreadPeerTest {
         downloads.statuses.add(Fixtures.Downloads.status("d7", "g1", state));
         start(10, 30);
 
-        assertThatThrownBy(() -> peer.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class, e -> {
+        assertThatThrownBy(() -> control.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class, e -> {
             assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_DOWNLOADING);
             assertThat(e.getMessage()).contains("g1", "d7");
         });
@@ -776,7 +783,7 @@ class LanspreadPeerTest {
         downloads.statuses.add(Fixtures.Downloads.status("d7", "g1", DownloadState.INTERRUPTED));
         start(10, 30);
 
-        assertThatThrownBy(() -> peer.download("g1"))
+        assertThatThrownBy(() -> control.download("g1"))
                 .hasMessage("game g1 has an interrupted download d7; resume or cancel it");
     }
 
@@ -788,7 +795,7 @@ class LanspreadPeerTest {
         downloads.statuses.add(Fixtures.Downloads.status("d8", "other", DownloadState.RUNNING));
         start(10, 30);
 
-        peer.download("g1").toCompletableFuture().join();
+        control.download("g1").toCompletableFuture().join();
 
         assertThat(downloads.requests).containsExactly(DownloadRequest.newest("g1"));
     }
@@ -800,13 +807,13 @@ class LanspreadPeerTest {
         knownPeer("old", A_ALIAS, game("g1", "1"));
         start(10, 30);
 
-        assertThatThrownBy(() -> peer.download("g1", "ghost")).isInstanceOf(GameNotFoundException.class)
+        assertThatThrownBy(() -> control.download("g1", "ghost")).isInstanceOf(GameNotFoundException.class)
                 .hasMessage("peer ghost is not known, so it cannot be the source of game g1");
-        assertThatThrownBy(() -> peer.download("g1", "c")).isInstanceOf(GameNotFoundException.class)
+        assertThatThrownBy(() -> control.download("g1", "c")).isInstanceOf(GameNotFoundException.class)
                 .hasMessage("peer c does not have game g1");
         assertThat(downloads.requests).isEmpty();
 
-        peer.download("g1", "old").toCompletableFuture().join();
+        control.download("g1", "old").toCompletableFuture().join();
 
         assertThat(downloads.requests).as("the manager decides what an older copy at the chosen peer means")
                 .containsExactly(new DownloadRequest("g1", null, "old"));
@@ -818,11 +825,11 @@ class LanspreadPeerTest {
         start(10, 30);
 
         downloads.failStart = new IllegalStateException("busy");
-        assertThatThrownBy(() -> peer.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class,
+        assertThatThrownBy(() -> control.download("g1")).isInstanceOfSatisfying(DownloadConflictException.class,
                 e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_DOWNLOADING));
 
         downloads.failStart = new IllegalArgumentException("unsafe game id");
-        assertThatThrownBy(() -> peer.download("g1")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> control.download("g1")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("game g1 cannot be downloaded: unsafe game id");
     }
 
@@ -832,15 +839,15 @@ class LanspreadPeerTest {
         downloads.statuses.add(Fixtures.Downloads.status("d1", "g0", DownloadState.INTERRUPTED));
         downloads.statuses.add(Fixtures.Downloads.status("d2", "g2", DownloadState.FAILED));
         start(10, 30);
-        DownloadStatus status = peer.download("g1").toCompletableFuture().join();
+        DownloadStatus status = control.download("g1").toCompletableFuture().join();
 
-        assertThat(peer.downloads()).extracting(DownloadStatus::id).containsExactly("d1", "d2", status.id());
-        assertThat(peer.resume("d1")).isTrue();
-        assertThat(peer.resume("d2")).isFalse();
-        assertThat(peer.remove("d2")).isTrue();
-        assertThat(peer.remove("d1")).isFalse();
-        assertThat(peer.cancel(status.id())).isTrue();
-        assertThat(peer.cancel("nope")).isFalse();
+        assertThat(control.downloads()).extracting(DownloadStatus::id).containsExactly("d1", "d2", status.id());
+        assertThat(control.resume("d1")).isTrue();
+        assertThat(control.resume("d2")).isFalse();
+        assertThat(control.remove("d2")).isTrue();
+        assertThat(control.remove("d1")).isFalse();
+        assertThat(control.cancel(status.id())).isTrue();
+        assertThat(control.cancel("nope")).isFalse();
         assertThat(downloads.calls).containsExactly("resume d1", "resume d2", "remove d2", "remove d1",
                 "cancel " + status.id(), "cancel nope");
     }
@@ -896,7 +903,7 @@ class LanspreadPeerTest {
         server.servedBytes.set(12345);
         start(10, 30);
 
-        assertThat(peer.status().servedBytes()).isEqualTo(12345);
+        assertThat(control.status().servedBytes()).isEqualTo(12345);
     }
 
     @Test
@@ -908,7 +915,7 @@ class LanspreadPeerTest {
         start(10, 30);
         Path target = temp.resolve("new/../new/games");
 
-        PeerStatus status = peer.setGameDirectory(target);
+        PeerStatus status = control.setGameDirectory(target);
 
         Path expected = temp.resolve("new/games").toAbsolutePath();
         assertThat(expected).isDirectory();
