@@ -54,7 +54,7 @@ public final class LanspreadPeer {
     /** The silence check never runs more often than this (a clock step must not make it spin). */
     private static final long MIN_DROP_DELAY_MILLIS = 100;
 
-    @ObjectClassDefinition(name = "lanspread peer", description = "Discovery, peer liveness and commands")
+    @ObjectClassDefinition(name = "lanspread peer", description = "Discovery and peer liveness")
     public @interface Config {
         @AttributeDefinition(description = "How often every known peer is pinged, in seconds")
         long ping_interval_seconds() default 10;

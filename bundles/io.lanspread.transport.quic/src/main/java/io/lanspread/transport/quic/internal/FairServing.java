@@ -19,9 +19,9 @@ import java.util.Map;
 final class FairServing {
 
     private final Map<String, Integer> serving = new HashMap<>();
-    /** Requests waiting, per remote peer; a peer is in here only while it has some. */
+    /** Reads waiting, per remote peer; a peer is in here only while it has some. */
     private final Map<String, ArrayDeque<Runnable>> waiting = new HashMap<>();
-    /** The peers with waiting requests, in turn order: the head goes next, then moves to the tail. */
+    /** The peers with waiting reads, in turn order: the head goes next, then moves to the tail. */
     private final ArrayDeque<String> turns = new ArrayDeque<>();
     private int perPeer;
     private int total;
@@ -43,7 +43,7 @@ final class FairServing {
         resize(perPeer, total);
     }
 
-    /** New limits (at least 1 each); requests already served finish, waiting ones enter as room allows. */
+    /** New limits (at least 1 each); reads under way finish, waiting ones enter as room allows. */
     void resize(int perPeer, int total) {
         List<Runnable> started;
         synchronized (this) {

@@ -18,8 +18,8 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 /**
  * Streams a file region on a blocking executor with backpressure: a write completes only once QUIC has
  * accepted its bytes (flow control), so reading pauses while more than {@link #HIGH_WATER} bytes are
- * unaccepted and resumes below {@link #LOW_WATER}. The stream's FIN goes out from the last write's listener
- * (an earlier FIN would overtake queued data).
+ * unaccepted and resumes below {@link #LOW_WATER}. The last block's write carries the stream's FIN (a stream
+ * frame with the FIN bit, queued in order behind the blocks before it).
  */
 final class FileSender {
 
