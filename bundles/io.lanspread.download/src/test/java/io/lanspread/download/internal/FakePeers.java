@@ -72,6 +72,8 @@ final class FakePeers implements PeerClient, AutoCloseable {
         /** A partial copy's chunks (a peer still downloading, swarming); null: no have-maps (an older peer). */
         volatile BitSet partial;
         final AtomicInteger haveCalls = new AtomicInteger();
+        /** Answers waiting at the gate, with the address each was asked at. */
+        final List<Held> held = new CopyOnWriteArrayList<>();
 
         Peer(String id, InetSocketAddress address, FakeGame game) {
             this.id = id;
@@ -94,6 +96,26 @@ final class FakePeers implements PeerClient, AutoCloseable {
             pauseAfter = -1;
             gate.complete(null);
         }
+
+        /**
+         * The requests held at an address the peer left fail as its old connection closes (the ones at its
+         * current address stay held).
+         *
+         * @return how many failed
+         */
+        int failHeldAtOldAddress() {
+            int failed = 0;
+            for (Held h : held) {
+                if (!h.sentTo().equals(address) && h.answer().completeExceptionally(
+                        new PeerRequestException(Reason.UNREACHABLE, "the connection to " + h.sentTo() + " closed"))) {
+                    failed++;
+                }
+            }
+            return failed;
+        }
+    }
+
+    record Held(InetSocketAddress sentTo, CompletableFuture<ReceivedChunk> answer) {
     }
 
     private final ScheduledExecutorService executor = new ScheduledThreadPoolExecutor(4);
@@ -179,6 +201,7 @@ final class FakePeers implements PeerClient, AutoCloseable {
                 }
                 int pauseAfter = peer.pauseAfter;
                 if (pauseAfter >= 0 && peer.answered.get() >= pauseAfter) {
+                    peer.held.add(new Held(address, answer));
                     peer.gate.thenRunAsync(() -> answer(peer, gameId, range, answer), executor);
                     return;
                 }

@@ -74,4 +74,33 @@ class MovedSourceTest {
         assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
         assertFinishedWith(h.store(id), game);
     }
+
+    /**
+     * The request at the old address fails only after the same chunk was asked for at the new one (the old
+     * socket closes in the background): that late failure must not end the newer request, count against the
+     * source, or have the chunk asked for a third time.
+     */
+    @Test
+    void aLateFailureAtTheOldAddressDoesNotEndTheRequestAtTheNewOne() {
+        h = new Harness().with("chunks.per.source", 1).with("drop.after.failures", 1).start();
+        FakePeers.Peer a = h.peer("a", "10.0.0.1", game);
+        gated = a;
+        a.pauseAfter(3); // the fourth request is held at the old address
+        String id = h.manager.start(DownloadRequest.newest("quake")).id();
+        Harness.await(() -> h.peers.calls("a") == 4, () -> "3 answered and 1 held, asked " + h.peers.calls("a"));
+        FakePeers.Call held = h.peers.calls.get(3);
+
+        h.move(a); // the directory has the new port: the chunk is asked for there, and held too
+        Harness.await(() -> h.peers.calls("a") == 5, () -> "asked again at the new address: " + h.peers.calls("a"));
+        assertThat(h.peers.calls.get(4)).as("the same chunk, at the new address").isEqualTo(held);
+        // the failure goes to the download's thread now, before any answer the release brings
+        assertThat(a.failHeldAtOldAddress()).isEqualTo(1);
+        a.release();
+        DownloadStatus end = h.awaitEnd(id);
+
+        assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertFinishedWith(h.store(id), game);
+        assertThat(h.peers.calls(held.path(), held.offset())).as("asked for the held chunk").isEqualTo(2);
+        assertThat(end.notes()).as("nothing counted against it").noneMatch(n -> n.contains("in a row"));
+    }
 }

@@ -46,9 +46,11 @@ final class ChunkPipeline {
     void send(Source source, List<Integer> indices) {
         ChunkLayout layout = download.layout;
         List<ChunkRange> ranges = new ArrayList<>(indices.size());
-        for (int index : indices) {
+        long[] tokens = new long[indices.size()];
+        for (int k = 0; k < indices.size(); k++) {
+            int index = indices.get(k);
             Chunk chunk = layout.chunk(index);
-            source.requested(index);
+            tokens[k] = source.requested(index);
             download.board.requested(index, true);
             ranges.add(new ChunkRange(chunk.path(), chunk.offset(), chunk.length()));
         }
@@ -56,8 +58,10 @@ final class ChunkPipeline {
         try {
             answers = download.services.client().getChunks(source.address(), download.gameId(), download.version, ranges);
         } catch (RuntimeException e) {
-            for (int index : indices) {
-                download.onSerial(() -> requestFailed(source, index, e));
+            for (int k = 0; k < indices.size(); k++) {
+                int index = indices.get(k);
+                long token = tokens[k];
+                download.onSerial(() -> requestFailed(source, index, token, e));
             }
             return;
         }
@@ -68,7 +72,8 @@ final class ChunkPipeline {
             int index = indices.get(k);
             CompletionStage<ReceivedChunk> answer = k < answers.size() && answers.get(k) != null ? answers.get(k)
                     : CompletableFuture.failedFuture(new PeerRequestException(Reason.PROTOCOL, "no answer for a range"));
-            answer.whenComplete((chunk, failure) -> received(source, layout, index, chunk, failure));
+            long token = tokens[k];
+            answer.whenComplete((chunk, failure) -> received(source, layout, index, token, chunk, failure));
         }
         for (int k = indices.size(); k < answers.size(); k++) {
             answers.get(k).thenAccept(ReceivedChunk::release); // more answers than asked: nonsense, given back
@@ -76,10 +81,11 @@ final class ChunkPipeline {
     }
 
     /** On the thread that completed the answer: the bytes go to the verifier, a failure to the serial executor. */
-    private void received(Source source, ChunkLayout layout, int index, ReceivedChunk chunk, Throwable failure) {
+    private void received(Source source, ChunkLayout layout, int index, long token, ReceivedChunk chunk,
+            Throwable failure) {
         if (failure != null || chunk == null) {
             Throwable why = failure != null ? failure : new PeerRequestException(Reason.PROTOCOL, "no data");
-            download.onSerial(() -> requestFailed(source, index, why));
+            download.onSerial(() -> requestFailed(source, index, token, why));
             return;
         }
         ChunkLoans.Loan loan = download.loans.take(chunk);
@@ -91,7 +97,7 @@ final class ChunkPipeline {
                 if (error != null) {
                     LOG.warn("download {}: verifying chunk {} failed", download.id, index, error);
                 }
-                download.onSerial(() -> answered(source, index, loan, Boolean.TRUE.equals(ok)));
+                download.onSerial(() -> answered(source, index, token, loan, Boolean.TRUE.equals(ok)));
             });
         } catch (RuntimeException e) {
             loan.release(); // the workers stopped: the manager is going away
@@ -99,10 +105,10 @@ final class ChunkPipeline {
         }
     }
 
-    private void answered(Source source, int index, ChunkLoans.Loan loan, boolean verified) {
+    private void answered(Source source, int index, long token, ChunkLoans.Loan loan, boolean verified) {
         Chunk toWrite = null;
         try {
-            toWrite = accept(source, index, verified);
+            toWrite = accept(source, index, token, verified);
         } finally {
             if (toWrite == null) {
                 loan.release();
@@ -114,9 +120,11 @@ final class ChunkPipeline {
     }
 
     /** Books a verified or wrong answer; returns the chunk when this copy is the one to write, else null. */
-    private Chunk accept(Source source, int index, boolean verified) {
-        if (!source.endRequest(index)) {
-            return null; // a late copy of a chunk another source delivered, or from a source that left
+    private Chunk accept(Source source, int index, long token, boolean verified) {
+        if (!source.endRequest(index, token)) {
+            // a late copy of a chunk another source delivered, from a source that left, or from a request
+            // given up (the source moved) while a newer one for the chunk is in flight
+            return null;
         }
         download.board.requestEnded(index, !source.stalled());
         if (download.stopped || download.lifecycle.ending()) {
@@ -226,9 +234,9 @@ final class ChunkPipeline {
         sources.afterSourcesShrank();
     }
 
-    private void requestFailed(Source source, int index, Throwable failure) {
-        if (!source.endRequest(index)) {
-            return;
+    private void requestFailed(Source source, int index, long token, Throwable failure) {
+        if (!source.endRequest(index, token)) {
+            return; // given up already: a newer request for the chunk may be in flight, it is not this one
         }
         download.board.requestEnded(index, !source.stalled());
         if (download.stopped || download.lifecycle.ending()) {

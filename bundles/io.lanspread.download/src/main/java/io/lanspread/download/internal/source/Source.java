@@ -31,7 +31,9 @@ public final class Source implements SourceView {
     private final LongSupplier nanoClock;
     private final Throughput throughput;
     /** Chunk index -> when it was requested (nanos), in request order. */
-    private final Map<Integer, Long> requests = new LinkedHashMap<>();
+    /** The chunks in flight: when each was asked for, and which request asked (its token). */
+    private final Map<Integer, Request> requests = new LinkedHashMap<>();
+    private long lastToken;
     private long delivered;
     private long lastDeliveryNanos = -1;
     private int failures;
@@ -158,7 +160,7 @@ public final class Source implements SourceView {
     public long idleMillis() {
         long since = lastDeliveryNanos;
         if (!requests.isEmpty()) {
-            since = Math.max(since, requests.values().iterator().next());
+            since = Math.max(since, requests.values().iterator().next().sentNanos());
         }
         return since < 0 ? 0 : (nanoClock.getAsLong() - since) / 1_000_000L;
     }
@@ -182,13 +184,31 @@ public final class Source implements SourceView {
         return requests.containsKey(index);
     }
 
-    public void requested(int index) {
-        requests.put(index, nanoClock.getAsLong());
+    /**
+     * A request for the chunk is sent.
+     *
+     * @return its token: its answer ends it with {@link #endRequest(int, long)}, so the late answer of a request
+     *         given up (at an address the peer left, say) never ends a newer request for the same chunk
+     */
+    public long requested(int index) {
+        long token = ++lastToken;
+        requests.put(index, new Request(nanoClock.getAsLong(), token));
+        return token;
     }
 
-    /** Ends a request; false when it was not (or no longer) in flight, so its answer is to be dropped. */
+    /** Ends whatever request for the chunk is in flight; false when none is. */
     public boolean endRequest(int index) {
         return requests.remove(index) != null;
+    }
+
+    /** Ends this request for the chunk; false when it is not (or no longer) in flight, so its answer is dropped. */
+    public boolean endRequest(int index, long token) {
+        Request current = requests.get(index);
+        if (current == null || current.token() != token) {
+            return false;
+        }
+        requests.remove(index);
+        return true;
     }
 
     /** The chunks in flight, in request order (a copy). */
@@ -245,5 +265,8 @@ public final class Source implements SourceView {
     /** Its copy of a file changed since its manifest: it is not asked for that file again. */
     public void fileChanged(int file) {
         servedFiles.clear(file);
+    }
+
+    private record Request(long sentNanos, long token) {
     }
 }
