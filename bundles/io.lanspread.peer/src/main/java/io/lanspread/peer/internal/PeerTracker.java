@@ -50,6 +50,13 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private static final String NOTICE = "notice";
     /** The oldest wire protocol version lanspread still speaks. */
     static final int OLDEST_PROTOCOL = 1;
+    /**
+     * How many times in all the new address of a peer that said it moved is checked while the checks fail (a
+     * new socket on a busy machine may miss a short connect timeout): again 0.25 s after the first failure and
+     * twice as long each time after; then only the next discovery report or introduction tries again.
+     */
+    static final int MOVE_CHECKS = 5;
+    private static final long FIRST_MOVE_RECHECK_MILLIS = 250;
 
     private final LocalIdentity identity;
     private final PeerServer server;
@@ -58,6 +65,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private final LongSupplier libraryRevision;
     private final Consumer<LanspreadEvent> events;
     private final Executor executor;
+    private final ScheduledExecutorService scheduler;
     private volatile Duration pingInterval;
     private volatile Duration timeout;
 
@@ -80,6 +88,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
      * one fails, since the peer itself said it listens there now.
      */
     private final Set<InetSocketAddress> helloAgain = new HashSet<>();
+    /** New addresses of moving peers whose check there failed, and how many times. */
+    private final Map<InetSocketAddress, Integer> moveChecksFailed = new HashMap<>();
     /** Peers that said goodbye, and when: stale discovery reports must not bring them back. */
     private final Map<String, Instant> departed = new HashMap<>();
 
@@ -101,6 +111,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         this.events = events;
         this.pingInterval = pingInterval;
         this.timeout = timeout;
+        this.scheduler = scheduler;
         this.executor = task -> {
             try {
                 scheduler.execute(task);
@@ -208,6 +219,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         if (fromNotice && known.isPresent() && movedPort(known.get(), report.address())) {
             // the peer itself says it listens elsewhere now: check it there, and move it if it answers
             moving.put(known.get().peerId(), report.address());
+            moveChecksFailed.remove(report.address());
             if (!ping(report.address(), null, false)) {
                 helloAgain.add(report.address());
             }
@@ -286,6 +298,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
                 onPingFailed(address, expectedPeerId, removeOnFailure, error);
                 if (again && moving.containsValue(address)) {
                     ping(address, null, false);
+                } else if (moving.containsValue(address)) {
+                    checkMoveAgain(address);
                 }
             } else {
                 onHello(address, hello, expectedPeerId, removeOnFailure);
@@ -294,9 +308,31 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         return true;
     }
 
+    /** The check of a moving peer's new address failed: again a little later, a few times. */
+    private void checkMoveAgain(InetSocketAddress address) {
+        int failed = moveChecksFailed.merge(address, 1, Integer::sum);
+        if (failed >= MOVE_CHECKS) {
+            moveChecksFailed.remove(address);
+            LOG.debug("A moved peer did not answer at {} after {} tries", address, failed);
+            return;
+        }
+        try {
+            scheduler.schedule(() -> {
+                if (moving.containsValue(address)) {
+                    ping(address, null, false);
+                }
+            }, FIRST_MOVE_RECHECK_MILLIS << (failed - 1), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Stopped; not checking {} again", address);
+        }
+    }
+
     private void onPingFailed(InetSocketAddress address, String expectedPeerId, boolean remove, Throwable error) {
         LOG.debug("No answer from {}: {}", address, message(error));
-        if (expectedPeerId != null) {
+        // the peer may have moved while the ping was under way (it introduced itself at a new port): a failure
+        // at the address it left says nothing about it
+        if (expectedPeerId != null && directory.peer(expectedPeerId).filter(p -> p.address().equals(address))
+                .isPresent()) {
             failing.add(expectedPeerId);
             if (remove) {
                 removePeer(expectedPeerId, "reported lost and not answering");
@@ -330,6 +366,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         boolean moved = address.equals(moving.get(hello.peerId()));
         if (moved) {
             moving.remove(hello.peerId());
+            moveChecksFailed.remove(address);
             LOG.info("Peer {} ({}) moved to {}", hello.name(), hello.peerId(), address);
         }
         PeerInfo peer;
@@ -387,7 +424,10 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private void removePeer(String peerId, String why) {
         revisions.remove(peerId);
-        moving.remove(peerId);
+        InetSocketAddress movingTo = moving.remove(peerId);
+        if (movingTo != null) {
+            moveChecksFailed.remove(movingTo);
+        }
         failing.remove(peerId);
         fetchAgain.remove(peerId);
         directory.remove(peerId).ifPresent(p -> {

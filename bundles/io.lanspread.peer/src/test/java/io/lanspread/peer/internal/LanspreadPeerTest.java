@@ -481,6 +481,56 @@ class LanspreadPeerTest {
         assertThat(directory.peers()).extracting(PeerInfo::address).doesNotContain(A);
     }
 
+    /**
+     * A discovery backend reports the old address lost (static peers changed to the new port, say) and its
+     * check there fails only after the peer moved: the peer stays, and its new connection is not dropped.
+     */
+    @Test
+    void aCheckThatFailsAtTheAddressAPeerLeftDoesNotDropIt() throws Exception {
+        InetSocketAddress moved = new InetSocketAddress("127.0.0.1", 5014);
+        start(60, 120);
+        notices.introduced("peer-a", "Alice", A, 1);
+        discovered("peer-a");
+
+        FakeNetwork.Remote oldSocket = network.add(A, new FakeNetwork.Remote("peer-a", "Alice", List.of()));
+        oldSocket.up = false;
+        oldSocket.holdPings = new CompletableFuture<>(); // the check at the old address fails, but later
+        int pingsBefore = network.pings(A);
+        backend.listener.lost(at(A));
+        await("the check of the address reported lost", () -> network.pings(A) == pingsBefore + 1);
+        network.add(moved, alice);
+        notices.introduced("peer-a", "Alice", moved, 1);
+        await("peer-a at its new port", () -> directory.peer("peer-a").map(p -> p.address().equals(moved))
+                .orElse(false));
+        oldSocket.holdPings.complete(null);
+
+        List<LanspreadEvent> skipped = new ArrayList<>();
+        backend.listener.found(at(C)); // handled after the failed check
+        events.next(PeerDiscovered.class, e -> e.peer().peerId().equals("peer-c"), skipped);
+        assertThat(skipped).noneMatch(e -> e instanceof PeerLost);
+        assertThat(directory.peer("peer-a")).map(PeerInfo::address).contains(moved);
+        assertThat(network.disconnected).doesNotContain(moved);
+    }
+
+    @Test
+    void aMovedPeersNewAddressIsCheckedAgainWhenTheFirstCheckFails() throws Exception {
+        InetSocketAddress moved = new InetSocketAddress("127.0.0.1", 5013);
+        start(60, 120); // no liveness round and no discovery report in the test's time: only the rechecks
+        notices.introduced("peer-a", "Alice", A, 1);
+        discovered("peer-a");
+        barrier();
+
+        FakeNetwork.Remote slow = network.add(moved, new FakeNetwork.Remote("nobody", "nobody", List.of()));
+        slow.up = false; // the first check fails (a connect timeout on a busy machine, say)
+        notices.introduced("peer-a", "Alice", moved, 1);
+        await("the first check of the new address", () -> network.hellos(moved) == 1);
+        network.add(moved, alice);
+
+        await("peer-a at its new port", () -> directory.peer("peer-a").map(p -> p.address().equals(moved))
+                .orElse(false));
+        assertThat(network.hellos(moved)).as("checks of the new address").isEqualTo(2);
+    }
+
     @Test
     void aMovedPeersIntroductionIsNotLostToAHelloThatWentThereBeforeItListened() throws Exception {
         InetSocketAddress moved = new InetSocketAddress("127.0.0.1", 5012);
