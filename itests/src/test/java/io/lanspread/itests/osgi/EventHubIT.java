@@ -3,7 +3,6 @@ package io.lanspread.itests.osgi;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +28,6 @@ import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -45,7 +44,6 @@ import io.lanspread.api.event.HubEvent;
 import io.lanspread.api.event.LanspreadEvent;
 import io.lanspread.api.event.LanspreadEventListener;
 import io.lanspread.api.event.SnapshotReason;
-import io.lanspread.itests.support.Conditions;
 import io.lanspread.itests.support.FileTrees;
 import io.lanspread.itests.support.GameFixture;
 import io.lanspread.itests.support.LanspreadTestSupport;
@@ -85,18 +83,10 @@ public class EventHubIT extends LanspreadTestSupport {
     private PeerProcess source;
     private Path work;
 
-    /**
-     * The download manager reports progress every 20 ms, so that the hub has something to coalesce, and keeps
-     * its journals in a folder of this test (not in the working directory).
-     */
+    /** The download manager reports progress every 20 ms, so that the hub has something to coalesce. */
     @Override
-    @org.ops4j.pax.exam.Configuration
-    public Option[] config() throws IOException {
-        List<Option> options = new ArrayList<>(List.of(super.config()));
-        Path downloadState = Files.createTempDirectory("lanspread-event-hub-downloads");
-        options.add(newConfiguration("io.lanspread.download").put("progress.interval.millis", 20L)
-                .put("state.dir", downloadState.toString()).asOption());
-        return options.toArray(new Option[0]);
+    protected void configure(Map<String, Map<String, Object>> configurations) {
+        configuration(configurations, "io.lanspread.download").put("progress.interval.millis", 20L);
     }
 
     @After

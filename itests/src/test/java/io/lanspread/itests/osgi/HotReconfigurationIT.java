@@ -3,8 +3,6 @@ package io.lanspread.itests.osgi;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +13,6 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -32,7 +29,6 @@ import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -123,14 +119,9 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
 
     /** One chunk in flight and a source set aside after 2 failed requests: the download runs long enough. */
     @Override
-    @org.ops4j.pax.exam.Configuration
-    public Option[] config() throws IOException {
-        List<Option> options = new ArrayList<>(List.of(super.config()));
-        // lanspread's own log at INFO (in the failsafe output): what moved, reconnected or waited
-        options.add(systemProperty("org.slf4j.simpleLogger.log.io.lanspread").value("info"));
-        options.add(newConfiguration("io.lanspread.download").put("chunks.per.source", 1)
-                .put("drop.after.failures", 2).asOption());
-        return options.toArray(new Option[0]);
+    protected void configure(Map<String, Map<String, Object>> configurations) {
+        configuration(configurations, "io.lanspread.download").put("chunks.per.source", 1);
+        configuration(configurations, "io.lanspread.download").put("drop.after.failures", 2);
     }
 
     @After
@@ -249,6 +240,10 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
                 watch.knownAt >= 0 && watch.knownAt - moved < TimeUnit.SECONDS.toNanos(5));
         assertTrue("the download fetched again within 3 s of the directory having the new port",
                 watch.resumedAt >= 0 && watch.resumedAt - watch.knownAt < TimeUnit.SECONDS.toNanos(3));
+        // and it kept going: a check that failed at the old port once dropped the peer, and the download
+        // waited ~10 s for it to be found again
+        assertTrue("the download stood still for less than 5 s around the sender's move",
+                watch.longestStillNanos < TimeUnit.SECONDS.toNanos(5));
     }
 
     /** The sender's terminal and log, to {@code target/hot-reconfiguration/} (the work folder is deleted). */
@@ -510,8 +505,8 @@ public class HotReconfigurationIT extends LanspreadTestSupport {
                         if (now - changedAt > 1_000_000_000L) {
                             DownloadStatus st = status(id);
                             System.out.printf("sender's move: the download stood still %.1f s until %.1f s after the move"
-                                    + " (%s, %d source(s), the container knows %s)%n", (now - changedAt) / 1e9,
-                                    (now - since) / 1e9, st.state(), st.sources(),
+                                    + " (%s, %d source(s), notes %s, the container knows %s)%n", (now - changedAt) / 1e9,
+                                    (now - since) / 1e9, st.state(), st.sources(), st.notes(),
                                     control.peers().stream().map(p -> p.address().toString()).toList());
                         }
                         longestStillNanos = Math.max(longestStillNanos, now - changedAt);

@@ -2,7 +2,6 @@ package io.lanspread.itests.osgi;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +27,6 @@ import javax.inject.Inject;
 import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -94,11 +92,8 @@ public class PlannerSwapIT extends LanspreadTestSupport {
      * could otherwise fetch a chunk twice, and this test is about what the planners ask for.
      */
     @Override
-    @org.ops4j.pax.exam.Configuration
-    public Option[] config() throws IOException {
-        List<Option> options = new ArrayList<>(List.of(super.config()));
-        options.add(newConfiguration("io.lanspread.download").put("stall.seconds", 60).asOption());
-        return options.toArray(new Option[0]);
+    protected void configure(Map<String, Map<String, Object>> configurations) {
+        configuration(configurations, "io.lanspread.download").put("stall.seconds", 60);
     }
 
     @After

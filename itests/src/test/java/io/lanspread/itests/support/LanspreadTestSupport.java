@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.cm.ConfigurationOption;
 
 /**
  * Base options for Pax Exam tests: Felix with exactly the bundles the launcher ships (read from
@@ -39,20 +42,43 @@ public abstract class LanspreadTestSupport {
         options.add(frameworkProperty("org.osgi.framework.system.capabilities.extra")
                 .value("osgi.ee; osgi.ee=\"JavaSE\"; version:List<Version>=\"1.8,8.0\""));
         options.add(junitBundles());
-        options.add(newConfiguration("io.lanspread.catalog").put("games.dir", games.toString()).asOption());
-        options.add(newConfiguration("io.lanspread.identity").put("state.dir", state.toString())
-                .put("name", "paxexam").asOption());
-        options.add(newConfiguration("io.lanspread.transport.quic.server").put("port", 0)
-                .put("bind.address", "127.0.0.1").asOption());
+        Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
+        // every state folder inside the test's own: the working directory keeps nothing from one test to the next
+        configuration(configurations, "io.lanspread.catalog").put("games.dir", games.toString());
+        configuration(configurations, "io.lanspread.catalog").put("state.dir", state.toString());
+        configuration(configurations, "io.lanspread.download").put("state.dir", state.toString());
+        configuration(configurations, "io.lanspread.bridge.http.access").put("state.dir", state.toString());
+        configuration(configurations, "io.lanspread.identity").put("state.dir", state.toString());
+        configuration(configurations, "io.lanspread.identity").put("name", "paxexam");
+        configuration(configurations, "io.lanspread.transport.quic.server").put("port", 0);
+        configuration(configurations, "io.lanspread.transport.quic.server").put("bind.address", "127.0.0.1");
         // mDNS runs, but on loopback only: nothing leaves the machine from a test in the root namespace
-        options.add(newConfiguration("io.lanspread.discovery.mdns").put("interfaces", new String[] {"lo"}).asOption());
-        options.add(newConfiguration("org.apache.felix.http").put("org.osgi.service.http.port", 0)
-                .put("org.apache.felix.http.host", "127.0.0.1").asOption());
+        configuration(configurations, "io.lanspread.discovery.mdns").put("interfaces", new String[] {"lo"});
+        configuration(configurations, "org.apache.felix.http").put("org.osgi.service.http.port", 0);
+        configuration(configurations, "org.apache.felix.http").put("org.apache.felix.http.host", "127.0.0.1");
+        configure(configurations);
+        configurations.forEach((pid, properties) -> {
+            ConfigurationOption option = newConfiguration(pid);
+            properties.forEach(option::put);
+            options.add(option.asOption());
+        });
         for (Path jar : Distribution.bundles()) {
             // a fragment (the QUIC natives) attaches to its host; it cannot be started itself
             options.add(Distribution.isFragment(jar) ? bundle(jar.toUri().toString()).noStart()
                     : bundle(jar.toUri().toString()));
         }
         return options.toArray(new Option[0]);
+    }
+
+    /**
+     * A test's own settings: add or change properties of any PID here (each PID becomes one configuration; a
+     * second configuration of the same PID would replace the first one's properties, state folders included).
+     */
+    protected void configure(Map<String, Map<String, Object>> configurations) {
+    }
+
+    /** The properties of one PID, to put settings in. */
+    protected static Map<String, Object> configuration(Map<String, Map<String, Object>> configurations, String pid) {
+        return configurations.computeIfAbsent(pid, p -> new LinkedHashMap<>());
     }
 }
