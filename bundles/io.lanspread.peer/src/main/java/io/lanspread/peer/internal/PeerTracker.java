@@ -69,7 +69,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private volatile Duration pingInterval;
     private volatile Duration timeout;
 
-    private final Set<InetSocketAddress> greeting = new HashSet<>();
+    private final Set<InetSocketAddress> pinging = new HashSet<>();
     private final Set<InetSocketAddress> selfAddresses = new HashSet<>();
     private final Set<String> fetching = new HashSet<>();
     /** A newer revision announced while the peer's games were being fetched: fetch again after. */
@@ -90,11 +90,6 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private final Set<InetSocketAddress> helloAgain = new HashSet<>();
     /** New addresses of moving peers whose check there failed, and how many times. */
     private final Map<InetSocketAddress, Integer> moveChecksFailed = new HashMap<>();
-    /**
-     * When each known peer last introduced itself at the address we know it by, as its own liveness round
-     * does: our round then says nothing to it, since one hello per pair and interval is evidence for both.
-     */
-    private final Map<String, Instant> introducedAt = new HashMap<>();
     /** Peers that said goodbye, and when: stale discovery reports must not bring them back. */
     private final Map<String, Instant> departed = new HashMap<>();
 
@@ -155,7 +150,6 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         if (peerId != null && listenAddress != null) {
             executor.execute(() -> {
                 departed.remove(peerId); // it is back
-                heardFrom(peerId, listenAddress);
                 onReport(new DiscoveredPeer(NOTICE, listenAddress, peerId, libraryRevision), true);
             });
         }
@@ -182,21 +176,14 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         }
     }
 
-    /**
-     * One liveness round: drop the silent, say hello to the rest, except to those that said hello to us since
-     * the last round; call on the tracker's thread.
-     */
+    /** One liveness round: drop the silent, ping the rest; call on the tracker's thread. */
     void tick() {
         Instant now = Instant.now();
         Instant deadline = now.minus(timeout);
         dropSilent();
         for (PeerInfo peer : directory.peers()) {
-            Instant heard = introducedAt.get(peer.peerId());
-            if (heard == null || !heard.isAfter(now.minus(pingInterval)) || failing.contains(peer.peerId())) {
-                greet(peer.address(), peer.peerId(), false);
-            }
+            ping(peer.address(), peer.peerId(), false);
         }
-        introducedAt.values().removeIf(at -> at.isBefore(deadline));
         probes.values().removeIf(p -> p.at().isBefore(deadline));
         departed.values().removeIf(at -> at.isBefore(now.minus(pingInterval)));
     }
@@ -221,19 +208,6 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         return earliest == null ? timeout : Duration.between(now, earliest.plus(timeout));
     }
 
-    /**
-     * A known peer introduced itself at the address we know it by (its liveness round, or a library change):
-     * it is alive, as an answered ping would show. A peer whose address fails our pings is not kept by this
-     * (it may be unreachable from here); our next hello to it decides.
-     */
-    private void heardFrom(String peerId, InetSocketAddress listenAddress) {
-        Optional<PeerInfo> known = directory.peer(peerId);
-        if (known.isPresent() && known.get().address().equals(listenAddress) && !failing.contains(peerId)) {
-            directory.touch(peerId);
-            introducedAt.put(peerId, Instant.now());
-        }
-    }
-
     private void onReport(DiscoveredPeer report, boolean fromNotice) {
         if (identity.peerId().equals(report.peerId()) || isSelf(report.address())) {
             return;
@@ -246,7 +220,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             // the peer itself says it listens elsewhere now: check it there, and move it if it answers
             moving.put(known.get().peerId(), report.address());
             moveChecksFailed.remove(report.address());
-            if (!greet(report.address(), null, false)) {
+            if (!ping(report.address(), null, false)) {
                 helloAgain.add(report.address());
             }
             return;
@@ -260,7 +234,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             return;
         }
         probes.put(report.address(), new Probe(Instant.now(), report.peerId(), report.libraryRevision(), null));
-        greet(report.address(), null, false);
+        ping(report.address(), null, false);
     }
 
     /** The known peer a report is about: by its id, else by the address it answered at. */
@@ -296,35 +270,34 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private void onLost(DiscoveredPeer peer) {
         Optional<PeerInfo> known = peer.peerId() != null ? directory.peer(peer.peerId()) : byAddress(peer.address());
         // a hint only: the peer is dropped if it does not answer at that address any more
-        known.filter(p -> p.address().equals(peer.address())).ifPresent(p -> greet(p.address(), p.peerId(), true));
+        known.filter(p -> p.address().equals(peer.address())).ifPresent(p -> ping(p.address(), p.peerId(), true));
     }
 
     /**
-     * Says hello to an address: a known peer (liveness, {@code expectedPeerId} set) or one not known yet. A
-     * hello rather than a ping, so that the peer learns we are alive and our library's revision too and can
-     * leave its own liveness round to us.
+     * Liveness pings a known peer; an address not known yet gets a hello, so it learns about us at once.
      *
      * @return false when a ping or hello to that address is already under way (none is sent)
      */
-    private boolean greet(InetSocketAddress address, String expectedPeerId, boolean removeOnFailure) {
-        if (!greeting.add(address)) {
+    private boolean ping(InetSocketAddress address, String expectedPeerId, boolean removeOnFailure) {
+        if (!pinging.add(address)) {
             return false;
         }
         CompletableFuture<PeerHello> answer;
         try {
-            CompletionStage<PeerHello> request = client.hello(address, server.localAddress().getPort(),
-                    libraryRevision.getAsLong());
+            CompletionStage<PeerHello> request = expectedPeerId == null
+                    ? client.hello(address, server.localAddress().getPort(), libraryRevision.getAsLong())
+                    : client.ping(address);
             answer = request.toCompletableFuture().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.whenCompleteAsync((hello, error) -> {
-            greeting.remove(address);
+            pinging.remove(address);
             boolean again = helloAgain.remove(address);
             if (error != null || hello == null) {
                 onPingFailed(address, expectedPeerId, removeOnFailure, error);
                 if (again && moving.containsValue(address)) {
-                    greet(address, null, false);
+                    ping(address, null, false);
                 } else if (moving.containsValue(address)) {
                     checkMoveAgain(address);
                 }
@@ -346,7 +319,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         try {
             scheduler.schedule(() -> {
                 if (moving.containsValue(address)) {
-                    greet(address, null, false);
+                    ping(address, null, false);
                 }
             }, FIRST_MOVE_RECHECK_MILLIS << (failed - 1), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -451,7 +424,6 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private void removePeer(String peerId, String why) {
         revisions.remove(peerId);
-        introducedAt.remove(peerId);
         InetSocketAddress movingTo = moving.remove(peerId);
         if (movingTo != null) {
             moveChecksFailed.remove(movingTo);
