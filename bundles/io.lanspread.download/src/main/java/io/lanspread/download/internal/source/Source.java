@@ -30,8 +30,7 @@ public final class Source implements SourceView {
     private int capacity;
     private final LongSupplier nanoClock;
     private final Throughput throughput;
-    /** Chunk index -> when it was requested (nanos), in request order. */
-    /** The chunks in flight: when each was asked for, and which request asked (its token). */
+    /** The chunks in flight, in request order: when each was asked for (nanos), and which request asked. */
     private final Map<Integer, Request> requests = new LinkedHashMap<>();
     private long lastToken;
     private long delivered;
