@@ -143,7 +143,7 @@ public final class PeerCommands implements PeerControl {
     @Override
     public CompletionStage<DownloadStatus> download(String gameId, String fromPeerId) {
         GameListing listing = listing(gameId).orElseThrow(() -> new GameNotFoundException(gameId));
-        if (listing.local()) {
+        if (listing.local() || justInstalled(gameId, listing.game().version())) {
             throw new DownloadConflictException(DownloadConflictException.Reason.ALREADY_LOCAL,
                     "game " + gameId + " " + listing.game().version() + " is already here");
         }
@@ -214,6 +214,16 @@ public final class PeerCommands implements PeerControl {
     private List<PeerInfo> holders(GameListing listing) {
         return listing.peerIds().stream().map(directory::peer).flatMap(Optional::stream)
                 .sorted(Comparator.comparing(PeerInfo::lastSeen).reversed()).toList();
+    }
+
+    /**
+     * Whether a download of this version finished and its folder is in the games folder: the library lists it
+     * only after its next walk, a moment later, and until then it must not be fetched a second time.
+     */
+    private boolean justInstalled(String gameId, String version) {
+        return downloads.downloads().stream().anyMatch(s -> s.gameId().equals(gameId)
+                && s.state() == DownloadState.FINISHED && version.equals(s.version()))
+                && Files.isDirectory(library.gameDirectory().resolve(gameId));
     }
 
     /** Any download of the game that has not ended (running, waiting or interrupted). */

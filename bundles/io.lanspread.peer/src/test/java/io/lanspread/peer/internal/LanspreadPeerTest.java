@@ -781,6 +781,29 @@ class LanspreadPeerTest {
 
     // ---- commands
 
+    /**
+     * A download that finished a moment ago: the library lists the game only after its next walk, and until
+     * then a second click must not fetch it again. Once its folder is gone (removed), it may be fetched.
+     */
+    @Test
+    void downloadRefusesAGameThatHasJustBeenDownloaded(@TempDir Path games) throws Exception {
+        library.directory = games;
+        knownPeer("a", A, game("g3", "3.0"));
+        start(10, 30);
+        downloads.statuses.add(new DownloadStatus("d0", "g3", "3.0", DownloadState.FINISHED, 0, 0, 0, 0, 0, 0, 0,
+                List.of(), null));
+        Files.createDirectories(games.resolve("g3"));
+
+        assertThatThrownBy(() -> control.download("g3")).isInstanceOfSatisfying(DownloadConflictException.class,
+                e -> assertThat(e.reason()).isEqualTo(DownloadConflictException.Reason.ALREADY_LOCAL))
+                .hasMessage("game g3 3.0 is already here");
+        assertThat(downloads.requests).isEmpty();
+
+        Files.delete(games.resolve("g3"));
+        control.download("g3");
+        assertThat(downloads.requests).extracting(DownloadRequest::gameId).containsExactly("g3");
+    }
+
     @Test
     void downloadRefusesUnknownAndLocalGames() {
         library.add(game("g2", "2.0"));
