@@ -69,7 +69,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private volatile Duration pingInterval;
     private volatile Duration timeout;
 
-    private final Set<InetSocketAddress> pinging = new HashSet<>();
+    private final Set<InetSocketAddress> greeting = new HashSet<>();
     private final Set<InetSocketAddress> selfAddresses = new HashSet<>();
     private final Set<String> fetching = new HashSet<>();
     /** A newer revision announced while the peer's games were being fetched: fetch again after. */
@@ -90,6 +90,11 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private final Set<InetSocketAddress> helloAgain = new HashSet<>();
     /** New addresses of moving peers whose check there failed, and how many times. */
     private final Map<InetSocketAddress, Integer> moveChecksFailed = new HashMap<>();
+    /**
+     * When each known peer last introduced itself at the address we know it by, as its own liveness round
+     * does: our round then says nothing to it, since one hello per pair and interval is evidence for both.
+     */
+    private final Map<String, Instant> introducedAt = new HashMap<>();
     /** Peers that said goodbye, and when: stale discovery reports must not bring them back. */
     private final Map<String, Instant> departed = new HashMap<>();
 
@@ -150,6 +155,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         if (peerId != null && listenAddress != null) {
             executor.execute(() -> {
                 departed.remove(peerId); // it is back
+                heardFrom(peerId, listenAddress);
                 onReport(new DiscoveredPeer(NOTICE, listenAddress, peerId, libraryRevision), true);
             });
         }
@@ -176,14 +182,21 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         }
     }
 
-    /** One liveness round: drop the silent, ping the rest; call on the tracker's thread. */
+    /**
+     * One liveness round: drop the silent, say hello to the rest, except to those that said hello to us since
+     * the last round; call on the tracker's thread.
+     */
     void tick() {
         Instant now = Instant.now();
         Instant deadline = now.minus(timeout);
         dropSilent();
         for (PeerInfo peer : directory.peers()) {
-            ping(peer.address(), peer.peerId(), false);
+            Instant heard = introducedAt.get(peer.peerId());
+            if (heard == null || !heard.isAfter(now.minus(pingInterval)) || failing.contains(peer.peerId())) {
+                greet(peer.address(), peer.peerId(), false);
+            }
         }
+        introducedAt.values().removeIf(at -> at.isBefore(deadline));
         probes.values().removeIf(p -> p.at().isBefore(deadline));
         departed.values().removeIf(at -> at.isBefore(now.minus(pingInterval)));
     }
@@ -208,6 +221,19 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         return earliest == null ? timeout : Duration.between(now, earliest.plus(timeout));
     }
 
+    /**
+     * A known peer introduced itself at the address we know it by (its liveness round, or a library change):
+     * it is alive, as an answered ping would show. A peer whose address fails our pings is not kept by this
+     * (it may be unreachable from here); our next hello to it decides.
+     */
+    private void heardFrom(String peerId, InetSocketAddress listenAddress) {
+        Optional<PeerInfo> known = directory.peer(peerId);
+        if (known.isPresent() && known.get().address().equals(listenAddress) && !failing.contains(peerId)) {
+            directory.touch(peerId);
+            introducedAt.put(peerId, Instant.now());
+        }
+    }
+
     private void onReport(DiscoveredPeer report, boolean fromNotice) {
         if (identity.peerId().equals(report.peerId()) || isSelf(report.address())) {
             return;
@@ -220,7 +246,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             // the peer itself says it listens elsewhere now: check it there, and move it if it answers
             moving.put(known.get().peerId(), report.address());
             moveChecksFailed.remove(report.address());
-            if (!ping(report.address(), null, false)) {
+            if (!greet(report.address(), null, false)) {
                 helloAgain.add(report.address());
             }
             return;
@@ -234,7 +260,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             return;
         }
         probes.put(report.address(), new Probe(Instant.now(), report.peerId(), report.libraryRevision(), null));
-        ping(report.address(), null, false);
+        greet(report.address(), null, false);
     }
 
     /** The known peer a report is about: by its id, else by the address it answered at. */
@@ -270,34 +296,35 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private void onLost(DiscoveredPeer peer) {
         Optional<PeerInfo> known = peer.peerId() != null ? directory.peer(peer.peerId()) : byAddress(peer.address());
         // a hint only: the peer is dropped if it does not answer at that address any more
-        known.filter(p -> p.address().equals(peer.address())).ifPresent(p -> ping(p.address(), p.peerId(), true));
+        known.filter(p -> p.address().equals(peer.address())).ifPresent(p -> greet(p.address(), p.peerId(), true));
     }
 
     /**
-     * Liveness pings a known peer; an address not known yet gets a hello, so it learns about us at once.
+     * Says hello to an address: a known peer (liveness, {@code expectedPeerId} set) or one not known yet. A
+     * hello rather than a ping, so that the peer learns we are alive and our library's revision too and can
+     * leave its own liveness round to us.
      *
      * @return false when a ping or hello to that address is already under way (none is sent)
      */
-    private boolean ping(InetSocketAddress address, String expectedPeerId, boolean removeOnFailure) {
-        if (!pinging.add(address)) {
+    private boolean greet(InetSocketAddress address, String expectedPeerId, boolean removeOnFailure) {
+        if (!greeting.add(address)) {
             return false;
         }
         CompletableFuture<PeerHello> answer;
         try {
-            CompletionStage<PeerHello> request = expectedPeerId == null
-                    ? client.hello(address, server.localAddress().getPort(), libraryRevision.getAsLong())
-                    : client.ping(address);
+            CompletionStage<PeerHello> request = client.hello(address, server.localAddress().getPort(),
+                    libraryRevision.getAsLong());
             answer = request.toCompletableFuture().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         answer.whenCompleteAsync((hello, error) -> {
-            pinging.remove(address);
+            greeting.remove(address);
             boolean again = helloAgain.remove(address);
             if (error != null || hello == null) {
                 onPingFailed(address, expectedPeerId, removeOnFailure, error);
                 if (again && moving.containsValue(address)) {
-                    ping(address, null, false);
+                    greet(address, null, false);
                 } else if (moving.containsValue(address)) {
                     checkMoveAgain(address);
                 }
@@ -319,7 +346,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         try {
             scheduler.schedule(() -> {
                 if (moving.containsValue(address)) {
-                    ping(address, null, false);
+                    greet(address, null, false);
                 }
             }, FIRST_MOVE_RECHECK_MILLIS << (failed - 1), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -424,6 +451,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private void removePeer(String peerId, String why) {
         revisions.remove(peerId);
+        introducedAt.remove(peerId);
         InetSocketAddress movingTo = moving.remove(peerId);
         if (movingTo != null) {
             moveChecksFailed.remove(movingTo);

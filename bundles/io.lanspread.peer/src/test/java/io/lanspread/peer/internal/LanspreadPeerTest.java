@@ -368,7 +368,7 @@ class LanspreadPeerTest {
     }
 
     @Test
-    void discoveryIntroducesUsWhileLivenessOnlyPings() throws Exception {
+    void discoveryAndLivenessRoundsIntroduceUs() throws Exception {
         start(1, 30);
 
         backend.listener.found(at(A));
@@ -376,8 +376,33 @@ class LanspreadPeerTest {
 
         assertThat(network.hellos).extracting(FakeNetwork.Sent::address, FakeNetwork.Sent::port,
                 FakeNetwork.Sent::revision).containsExactly(org.assertj.core.groups.Tuple.tuple(A, 42420, 1L));
-        await("a liveness ping", () -> network.pings(A) >= 2);
-        assertThat(network.hellos(A)).isEqualTo(1);
+        await("a liveness round's hello", () -> network.hellos(A) >= 2);
+        assertThat(network.hellos).extracting(FakeNetwork.Sent::port, FakeNetwork.Sent::revision)
+                .as("each tells our port and library revision").containsOnly(org.assertj.core.groups.Tuple.tuple(42420, 1L));
+    }
+
+    /**
+     * A known peer that greeted us since our last round is left out of it: its hello showed it alive, and
+     * each pair needs one hello per interval, not two. One that stops greeting is greeted again.
+     */
+    @Test
+    void aPeerThatGreetedUsSinceTheLastRoundIsLeftOutOfIt() throws Exception {
+        start(1, 30);
+        notices.introduced("peer-a", "Alice", A, 1);
+        discovered("peer-a");
+        int before = network.hellos(A);
+
+        // peer-a's own rounds: a hello every 300 ms, more often than ours (1 s)
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(3500);
+        while (System.nanoTime() < until) {
+            notices.introduced("peer-a", "Alice", A, 1);
+            java.util.concurrent.locks.LockSupport.parkNanos(300_000_000L); // the remote peer's own pace
+        }
+        barrier();
+        assertThat(network.hellos(A)).as("our hellos to a peer that kept greeting us").isEqualTo(before);
+        assertThat(directory.peer("peer-a")).as("kept alive by its own hellos").isPresent();
+
+        await("greeted again once it stopped greeting us", () -> network.hellos(A) > before);
     }
 
     @Test
