@@ -222,16 +222,44 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
         notifier.remove(listener);
     }
 
+    /** (Re)starts the progress tick at the configured rate, if a download is running. */
     private synchronized void scheduleTicks() {
         if (ticking != null) {
             ticking.cancel(false);
+            ticking = null;
         }
-        long every = settings.progressMillis();
-        ticking = timer.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+        if (!active().isEmpty()) {
+            long every = settings.progressMillis();
+            ticking = timer.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+        }
     }
 
+    /** Call after a download was added (not holding {@code lock}). */
+    private synchronized void tickWhileActive() {
+        if (ticking == null) {
+            scheduleTicks();
+        }
+    }
+
+    /** Whether the progress tick is scheduled; for tests. */
+    synchronized boolean ticking() {
+        return ticking != null;
+    }
+
+    /** The tick runs only while a download does: an idle peer has no timer waking it (issue 8, idle CPU). */
     private void tick() {
-        active().forEach(Download::tick);
+        List<Download> running = active();
+        if (running.isEmpty()) {
+            stopTicksWhenIdle();
+        }
+        running.forEach(Download::tick);
+    }
+
+    private synchronized void stopTicksWhenIdle() {
+        if (ticking != null && active().isEmpty()) { // a download added since tick() looked keeps it going
+            ticking.cancel(false);
+            ticking = null;
+        }
     }
 
     private void recover() {
@@ -259,6 +287,7 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
                 downloads.put(recovered.downloadId(), Download.recover(recovered.downloadId(), recovered.request(),
                         recovered.store(), services, settings));
             }
+            tickWhileActive();
         }
     }
 
@@ -288,6 +317,7 @@ public class DownloadManagerImpl implements DownloadManager, LanspreadEventListe
             download = Download.start(id, request, services, settings);
             downloads.put(id, download);
         }
+        tickWhileActive();
         LOG.info("download {} of {} {} started", id, request.gameId(),
                 request.version() == null ? "(newest)" : request.version());
         return download.status();

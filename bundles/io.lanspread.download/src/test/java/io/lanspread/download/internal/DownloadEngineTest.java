@@ -655,6 +655,20 @@ class DownloadEngineTest {
         assertThat(h.listener.calls.get(h.listener.calls.size() - 1)).startsWith("finished:");
     }
 
+    @Test
+    void theProgressTickRunsOnlyWhileADownloadDoes() {
+        harness().start();
+        assertThat(h.manager.ticking()).as("an idle manager has no timer").isFalse();
+        h.peer("a", "10.0.0.1", game).delayMillis = 10;
+
+        String id = h.manager.start(DownloadRequest.newest("quake")).id();
+        assertThat(h.manager.ticking()).as("ticking during the download").isTrue();
+        h.awaitEnd(id);
+
+        assertThat(h.listener.count("progress", id)).as("progress came from the tick").isPositive();
+        Harness.await(() -> !h.manager.ticking(), () -> "the tick still runs after the download ended");
+    }
+
     /** Delegates to another planner and counts what it planned. */
     static final class CountingPlanner implements DownloadPlanner {
         final DownloadPlanner delegate;
