@@ -75,7 +75,7 @@ final class DownloadContext {
         this.settings = settings;
         this.serial = new SerialExecutor(services.control());
         this.lifecycle = new Lifecycle(initial);
-        this.rate = new Throughput(services.nanoClock());
+        this.rate = Throughput.sinceFirstBytes(services.nanoClock());
         this.version = request.version();
         publish();
     }
