@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import io.lanspread.api.discovery.DiscoveredPeer;
 import io.lanspread.api.discovery.DiscoveryListener;
 import io.lanspread.api.event.LanspreadEvent;
-import io.lanspread.api.game.Game;
 import io.lanspread.api.peer.LocalIdentity;
 import io.lanspread.api.peer.PeerDirectory;
 import io.lanspread.api.peer.PeerInfo;
@@ -37,9 +36,9 @@ import io.lanspread.api.transport.PeerServer;
 
 /**
  * Turns discovery reports and peers' notices into known peers and keeps them alive: introduce ourselves
- * to an address (hello), learn the peer id from the answer, record the peer by id, fetch its games; ping
- * every known peer periodically, re-fetch its games when its library revision moved, and drop it when it
- * stays silent too long or says goodbye.
+ * to an address (hello), learn the peer id from the answer, record the peer by id; say hello to every known
+ * peer periodically and drop it when it stays silent too long or says goodbye. Its game list is kept by a
+ * {@link PeerGameFetcher}, a peer's move to another port by {@link PeerMoves}.
  *
  * <p>All bookkeeping runs on one thread (the executor given), so it needs no locks; callbacks from the
  * discovery backends, the server's notices and the peer client only hand work over to it.
@@ -50,13 +49,6 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     private static final String NOTICE = "notice";
     /** The oldest wire protocol version lanspread still speaks. */
     static final int OLDEST_PROTOCOL = 1;
-    /**
-     * How many times in all the new address of a peer that said it moved is checked while the checks fail (a
-     * new socket on a busy machine may miss a short connect timeout): again 0.25 s after the first failure and
-     * twice as long each time after; then only the next discovery report or introduction tries again.
-     */
-    static final int MOVE_CHECKS = 5;
-    private static final long FIRST_MOVE_RECHECK_MILLIS = 250;
 
     private final LocalIdentity identity;
     private final PeerServer server;
@@ -71,25 +63,12 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private final Set<InetSocketAddress> greeting = new HashSet<>();
     private final Set<InetSocketAddress> selfAddresses = new HashSet<>();
-    private final Set<String> fetching = new HashSet<>();
-    /** A newer revision announced while the peer's games were being fetched: fetch again after. */
-    private final Map<String, Long> fetchAgain = new HashMap<>();
-    /** The library revision each peer's stored game list belongs to. */
-    private final Map<String, Long> revisions = new HashMap<>();
+    private final PeerGameFetcher games;
+    private final PeerMoves moves = new PeerMoves();
     /** Peers whose stored address failed its last ping. */
     private final Set<String> failing = new HashSet<>();
     /** The last hello sent to each address, to throttle repeated discovery reports. */
     private final Map<InetSocketAddress, Probe> probes = new HashMap<>();
-    /** Known peers that introduced themselves at another port (they were reconfigured): the address to move to. */
-    private final Map<String, InetSocketAddress> moving = new HashMap<>();
-    /**
-     * New addresses of moving peers whose hello could not be sent because another one to that address was under
-     * way (a discovery report that came first, maybe before the peer listened there): said hello to again if that
-     * one fails, since the peer itself said it listens there now.
-     */
-    private final Set<InetSocketAddress> helloAgain = new HashSet<>();
-    /** New addresses of moving peers whose check there failed, and how many times. */
-    private final Map<InetSocketAddress, Integer> moveChecksFailed = new HashMap<>();
     /**
      * When each known peer last introduced itself at the address we know it by, as its own liveness round
      * does: our round then says nothing to it, since one hello per pair and interval is evidence for both.
@@ -124,6 +103,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
                 LOG.debug("Stopped; dropping peer task");
             }
         };
+        this.games = new PeerGameFetcher(client, directory, events, executor, () -> this.timeout);
     }
 
     /** New intervals (the orchestrator's configuration changed); the next round uses them. */
@@ -164,11 +144,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     @Override
     public void libraryChanged(String peerId, long libraryRevision) {
         if (peerId != null) {
-            executor.execute(() -> directory.peer(peerId).ifPresent(p -> {
-                if (!Objects.equals(revisions.get(peerId), libraryRevision)) {
-                    fetchGames(p, libraryRevision);
-                }
-            }));
+            executor.execute(() -> directory.peer(peerId).ifPresent(p -> games.refreshIfStale(p, libraryRevision)));
         }
     }
 
@@ -244,15 +220,14 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         Optional<PeerInfo> known = identify(report);
         if (fromNotice && known.isPresent() && movedPort(known.get(), report.address())) {
             // the peer itself says it listens elsewhere now: check it there, and move it if it answers
-            moving.put(known.get().peerId(), report.address());
-            moveChecksFailed.remove(report.address());
+            moves.expect(known.get().peerId(), report.address());
             if (!greet(report.address(), null, false)) {
-                helloAgain.add(report.address());
+                moves.helloAgainLater(report.address());
             }
             return;
         }
         boolean revisionMoved = known.isPresent() && report.libraryRevision() >= 0
-                && !Objects.equals(revisions.get(known.get().peerId()), report.libraryRevision());
+                && games.isStale(known.get().peerId(), report.libraryRevision());
         if (known.isPresent() && isFresh(known.get()) && !revisionMoved) {
             return; // answered lately and nothing new: liveness keeps it up to date
         }
@@ -320,12 +295,12 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         }
         answer.whenCompleteAsync((hello, error) -> {
             greeting.remove(address);
-            boolean again = helloAgain.remove(address);
+            boolean again = moves.takeHelloAgain(address);
             if (error != null || hello == null) {
                 onPingFailed(address, expectedPeerId, removeOnFailure, error);
-                if (again && moving.containsValue(address)) {
+                if (again && moves.isTarget(address)) {
                     greet(address, null, false);
-                } else if (moving.containsValue(address)) {
+                } else if (moves.isTarget(address)) {
                     checkMoveAgain(address);
                 }
             } else {
@@ -337,18 +312,17 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     /** The check of a moving peer's new address failed: again a little later, a few times. */
     private void checkMoveAgain(InetSocketAddress address) {
-        int failed = moveChecksFailed.merge(address, 1, Integer::sum);
-        if (failed >= MOVE_CHECKS) {
-            moveChecksFailed.remove(address);
-            LOG.debug("A moved peer did not answer at {} after {} tries", address, failed);
+        OptionalLong delay = moves.checkFailed(address);
+        if (delay.isEmpty()) {
+            LOG.debug("A moved peer did not answer at {} after {} tries", address, PeerMoves.MOVE_CHECKS);
             return;
         }
         try {
             scheduler.schedule(() -> {
-                if (moving.containsValue(address)) {
+                if (moves.isTarget(address)) {
                     greet(address, null, false);
                 }
-            }, FIRST_MOVE_RECHECK_MILLIS << (failed - 1), TimeUnit.MILLISECONDS);
+            }, delay.getAsLong(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("Stopped; not checking {} again", address);
         }
@@ -390,10 +364,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             return;
         }
         Optional<PeerInfo> known = directory.peer(hello.peerId());
-        boolean moved = address.equals(moving.get(hello.peerId()));
+        boolean moved = moves.arrived(hello.peerId(), address);
         if (moved) {
-            moving.remove(hello.peerId());
-            moveChecksFailed.remove(address);
             LOG.info("Peer {} ({}) moved to {}", hello.name(), hello.peerId(), address);
         }
         PeerInfo peer;
@@ -410,54 +382,18 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             LOG.info("Peer {} ({}) found at {}", peer.name(), peer.peerId(), address);
             events.accept(new LanspreadEvent.PeerDiscovered(peer));
         }
-        if (known.isEmpty() || !Objects.equals(revisions.get(peer.peerId()), hello.libraryRevision())) {
-            fetchGames(peer, hello.libraryRevision());
+        if (known.isEmpty()) {
+            games.fetch(peer, hello.libraryRevision());
+        } else {
+            games.refreshIfStale(peer, hello.libraryRevision());
         }
-    }
-
-    private void fetchGames(PeerInfo peer, long revision) {
-        String peerId = peer.peerId();
-        if (!fetching.add(peerId)) {
-            fetchAgain.put(peerId, revision);
-            return;
-        }
-        CompletableFuture<List<Game>> games;
-        try {
-            games = client.listGames(peer.address()).toCompletableFuture().copy().orTimeout(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            games = CompletableFuture.failedFuture(e);
-        }
-        games.whenCompleteAsync((list, error) -> {
-            fetching.remove(peerId);
-            Long again = fetchAgain.remove(peerId);
-            if (error != null || list == null) {
-                LOG.debug("Could not fetch the games of {}: {}", peerId, message(error));
-                return; // the stale revision makes the next liveness round try again
-            }
-            Optional<PeerInfo> current = directory.peer(peerId);
-            if (current.isEmpty() || !directory.updateGames(peerId, list)) {
-                return;
-            }
-            revisions.put(peerId, revision);
-            if (!Set.copyOf(current.get().games()).equals(Set.copyOf(list))) {
-                events.accept(new LanspreadEvent.GameListUpdated(peerId, current.get().name(), list));
-            }
-            if (again != null && again != revision) {
-                fetchGames(current.get(), again);
-            }
-        }, executor);
     }
 
     private void removePeer(String peerId, String why) {
-        revisions.remove(peerId);
+        games.forget(peerId);
         introducedAt.remove(peerId);
-        InetSocketAddress movingTo = moving.remove(peerId);
-        if (movingTo != null) {
-            moveChecksFailed.remove(movingTo);
-        }
+        moves.forget(peerId);
         failing.remove(peerId);
-        fetchAgain.remove(peerId);
         directory.remove(peerId).ifPresent(p -> {
             LOG.info("Peer {} ({}) lost: {}", p.name(), p.peerId(), why);
             // whoever takes over this address next (the same peer restarted, or another) gets a fresh handshake
