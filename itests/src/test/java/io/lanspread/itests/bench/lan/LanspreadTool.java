@@ -58,6 +58,7 @@ public final class LanspreadTool implements Tool {
         String note = Settle.beforeTiming(quiet);
         double receiver0 = ProcStats.cpuSeconds(receiverPid);
         double sender0 = senderCpu();
+        long[] udp0 = ProcStats.udpDatagrams(receiverPid);
         ProcStats.resetTreeHwm(receiverPid);
         sources.forEach(s -> ProcStats.resetTreeHwm(jvm(s)));
         long start = System.nanoTime();
@@ -102,6 +103,7 @@ public final class LanspreadTool implements Tool {
         double seconds = (System.nanoTime() - start) / 1e9;
         double receiverCpu = ProcStats.cpuSeconds(receiverPid) - receiver0;
         double senderCpu = senderCpu() - sender0;
+        long[] udp1 = ProcStats.udpDatagrams(receiverPid);
         long receiverHwm = ProcStats.treeHwmKib(receiverPid);
         long senderHwm = sources.stream().mapToLong(s -> ProcStats.treeHwmKib(jvm(s))).max().orElse(0);
         long heap = JvmHeap.usedKib(receiverPid);
@@ -113,6 +115,10 @@ public final class LanspreadTool implements Tool {
             // downloadedBytes is refreshed every progress interval (500 ms by default)
             notes.add(String.format("first bytes seen after %.1f s", firstByte / 1e9));
         }
+        // in the receiver's namespace: data arriving, and what it sends back (ACKs, flow-control credit)
+        double mib = file.size() / Sample.MIB;
+        notes.add(String.format("UDP datagrams per MiB at the receiver: %.0f in, %.1f out", (udp1[0] - udp0[0]) / mib,
+                (udp1[1] - udp0[1]) / mib));
         try {
             if (!done.path("state").asText().equals("FINISHED")) {
                 throw new AssertionError(name + ": the download ended " + done.path("state").asText() + ": " + done);

@@ -47,6 +47,28 @@ public final class ProcStats {
         return sum;
     }
 
+    /**
+     * The UDP datagrams received and sent so far in the network namespace of {@code pid} ({@code InDatagrams}
+     * and {@code OutDatagrams} of {@code /proc/<pid>/net/snmp}); a GSO send of several datagrams may count once.
+     */
+    public static long[] udpDatagrams(long pid) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "net", "snmp"),
+                    StandardCharsets.US_ASCII);
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp: ") && lines.get(i + 1).startsWith("Udp: ")) {
+                    List<String> names = List.of(lines.get(i).split("\\s+"));
+                    String[] values = lines.get(i + 1).split("\\s+");
+                    return new long[] {Long.parseLong(values[names.indexOf("InDatagrams")]),
+                            Long.parseLong(values[names.indexOf("OutDatagrams")])};
+                }
+            }
+            throw new IllegalStateException("no Udp lines in /proc/" + pid + "/net/snmp");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/" + pid + "/net/snmp: " + e, e);
+        }
+    }
+
     /** VmHWM of {@code pid} in KiB (0 when the process has no memory, say a zombie). */
     public static long hwmKib(long pid) {
         return statusField(pid, "VmHWM:");
