@@ -28,8 +28,8 @@ import io.lanspread.itests.support.LabPeer;
  * What an idle peer costs: {@code bench.peers} real {@code ./lanspread} peers (default 11, so that each
  * knows 10 others), one per LAN-lab host, started one after another with the product's defaults (mDNS
  * on, no {@code --peer}), empty libraries. Once every peer lists all the others and {@code bench.settle.seconds}
- * passed, the CPU time of each peer's JVM ({@code utime + stime} of {@code /proc/<pid>/stat}) is read
- * at the start and the end of a quiet window of {@code bench.idle.seconds} (60) in which nothing touches
+ * (600: the steady state, after the JIT has compiled the idle paths) passed, the CPU time of each peer's JVM ({@code utime + stime} of {@code /proc/<pid>/stat}) is read
+ * at the start and the end of a quiet window of {@code bench.idle.seconds} (120) in which nothing touches
  * the peers (the test does not poll their APIs meanwhile). Reported per peer as a percentage of one core,
  * with the threads that used the most. Not part of the normal build; see docs/benchmarks.md.
  *
@@ -39,8 +39,8 @@ import io.lanspread.itests.support.LabPeer;
 class IdleCpuBenchmark {
 
     private static final int PEERS = Integer.getInteger("bench.peers", 11);
-    private static final int IDLE_SECONDS = Integer.getInteger("bench.idle.seconds", 60);
-    private static final int SETTLE_SECONDS = Integer.getInteger("bench.settle.seconds", 20);
+    private static final int IDLE_SECONDS = Integer.getInteger("bench.idle.seconds", 120);
+    private static final int SETTLE_SECONDS = Integer.getInteger("bench.settle.seconds", 600);
     private static final double MAX_PERCENT = Double.parseDouble(System.getProperty("bench.idle.max.percent", "0.5"));
     /** LANSPREAD_JAVA_OPTS of every peer (say a debug log level to diagnose a run). */
     private static final String PEER_JAVA_OPTS = System.getProperty("bench.peer.java.opts", "");
