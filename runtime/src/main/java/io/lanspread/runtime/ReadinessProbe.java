@@ -1,12 +1,12 @@
 package io.lanspread.runtime;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -26,6 +26,7 @@ final class ReadinessProbe {
     private static final String HTTP_RUNTIME = "org.osgi.service.http.runtime.HttpServiceRuntime";
     private static final String ENDPOINT = "osgi.http.endpoint";
     private static final long POLL_MILLIS = 100;
+    private static final int TIMEOUT_MILLIS = 2000;
 
     /**
      * What the ready line reports; {@code url} is the HTTP root, where the page is; {@code tokenFile} is set
@@ -38,10 +39,6 @@ final class ReadinessProbe {
     private final BundleContext context;
     private final Path tokenFile;
     private boolean tokenNeeded;
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
 
     /** @param tokenFile where the HTTP bridge keeps the token it asks for off loopback */
     ReadinessProbe(Framework framework, Path tokenFile) {
@@ -73,22 +70,39 @@ final class ReadinessProbe {
         }
     }
 
+    /**
+     * One {@code GET}, on a connection of its own that is closed after it: a plain {@link HttpURLConnection}
+     * rather than the JDK's HTTP client, whose selector thread would live on in the idle peer and wake it every
+     * few seconds until a garbage collection happens to find the client unreachable.
+     */
     private Optional<StatusResponse> fetchStatus(URI uri) {
+        HttpURLConnection connection = null;
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET();
+            connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setConnectTimeout(TIMEOUT_MILLIS);
+            connection.setReadTimeout(TIMEOUT_MILLIS);
+            connection.setUseCaches(false);
+            connection.setRequestProperty("Connection", "close");
             if (tokenNeeded && Files.isRegularFile(tokenFile)) {
-                request.header("Authorization", "Bearer " + Files.readString(tokenFile, StandardCharsets.UTF_8).trim());
+                connection.setRequestProperty("Authorization",
+                        "Bearer " + Files.readString(tokenFile, StandardCharsets.UTF_8).trim());
             }
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 401) {
+            int status = connection.getResponseCode();
+            if (status == 401) {
                 tokenNeeded = true; // the bridge made the token file for this answer: the next poll sends it
             }
-            return response.statusCode() == 200 ? StatusResponse.parse(response.body()) : Optional.empty();
-        } catch (java.io.IOException e) {
+            if (status != 200) {
+                return Optional.empty();
+            }
+            try (InputStream body = connection.getInputStream()) {
+                return StatusResponse.parse(new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
         }
     }
 
