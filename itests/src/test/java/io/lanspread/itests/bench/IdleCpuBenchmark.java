@@ -28,9 +28,9 @@ import io.lanspread.itests.support.LabPeer;
  * What an idle peer costs: {@code bench.peers} real {@code ./lanspread} peers (default 11, so that each
  * knows 10 others), one per LAN-lab host, started one after another with the product's defaults (mDNS
  * on, no {@code --peer}), empty libraries. Once every peer lists all the others and {@code bench.settle.seconds}
- * (600: the steady state, after the JIT has compiled the idle paths) passed, the CPU time of each peer's JVM ({@code utime + stime} of {@code /proc/<pid>/stat}) is read
- * at the start and the end of a quiet window of {@code bench.idle.seconds} (120) in which nothing touches
- * the peers (the test does not poll their APIs meanwhile). Reported per peer as a percentage of one core,
+ * (600: the steady state, after the JIT has compiled the idle paths) passed, the CPU time of each peer's JVM
+ * ({@code utime + stime} of {@code /proc/<pid>/stat}) is read at the start and the end of a quiet window of
+ * {@code bench.idle.seconds} (120) in which nothing touches the peers (the test does not poll their APIs meanwhile). Reported per peer as a percentage of one core,
  * with the threads that used the most. Not part of the normal build; see docs/benchmarks.md.
  *
  * <p>Fails when a peer's idle CPU exceeds {@code bench.idle.max.percent} (0.5, the issue's goal), or

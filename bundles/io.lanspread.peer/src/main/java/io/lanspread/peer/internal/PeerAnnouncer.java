@@ -62,15 +62,9 @@ final class PeerAnnouncer {
 
     /** The request's outcome, never failing: a peer that does not take it is only logged. */
     private static CompletableFuture<Void> send(PeerInfo peer, String what, Supplier<CompletionStage<Void>> request) {
-        CompletableFuture<Void> answer;
-        try {
-            answer = request.get().toCompletableFuture();
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        return answer.handle((v, error) -> {
+        return PeerRequests.start(request).handle((v, error) -> {
             if (error != null) {
-                LOG.debug("Peer {} did not take the {}: {}", peer.peerId(), what, PeerTracker.message(error));
+                LOG.debug("Peer {} did not take the {}: {}", peer.peerId(), what, PeerRequests.message(error));
             }
             return null;
         });

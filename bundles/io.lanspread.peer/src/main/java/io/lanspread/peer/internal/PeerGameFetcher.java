@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -73,18 +72,13 @@ final class PeerGameFetcher {
             fetchAgain.put(peerId, revision);
             return;
         }
-        CompletableFuture<List<Game>> games;
-        try {
-            games = client.listGames(peer.address()).toCompletableFuture().copy()
-                    .orTimeout(timeout.get().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            games = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<List<Game>> games = PeerRequests.bounded(() -> client.listGames(peer.address()),
+                timeout.get());
         games.whenCompleteAsync((list, error) -> {
             fetching.remove(peerId);
             Long again = fetchAgain.remove(peerId);
             if (error != null || list == null) {
-                LOG.debug("Could not fetch the games of {}: {}", peerId, PeerTracker.message(error));
+                LOG.debug("Could not fetch the games of {}: {}", peerId, PeerRequests.message(error));
                 return;
             }
             Optional<PeerInfo> current = directory.peer(peerId);

@@ -11,8 +11,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -285,14 +283,8 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
         if (!greeting.add(address)) {
             return false;
         }
-        CompletableFuture<PeerHello> answer;
-        try {
-            CompletionStage<PeerHello> request = client.hello(address, server.localAddress().getPort(),
-                    libraryRevision.getAsLong());
-            answer = request.toCompletableFuture().copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<PeerHello> answer = PeerRequests.bounded(
+                () -> client.hello(address, server.localAddress().getPort(), libraryRevision.getAsLong()), timeout);
         answer.whenCompleteAsync((hello, error) -> {
             greeting.remove(address);
             boolean again = moves.takeHelloAgain(address);
@@ -329,7 +321,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
     }
 
     private void onPingFailed(InetSocketAddress address, String expectedPeerId, boolean remove, Throwable error) {
-        LOG.debug("No answer from {}: {}", address, message(error));
+        LOG.debug("No answer from {}: {}", address, PeerRequests.message(error));
         // the peer may have moved while the ping was under way (it introduced itself at a new port): a failure
         // at the address it left says nothing about it
         if (expectedPeerId != null && directory.peer(expectedPeerId).filter(p -> p.address().equals(address))
@@ -382,11 +374,7 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
             LOG.info("Peer {} ({}) found at {}", peer.name(), peer.peerId(), address);
             events.accept(new LanspreadEvent.PeerDiscovered(peer));
         }
-        if (known.isEmpty()) {
-            games.fetch(peer, hello.libraryRevision());
-        } else {
-            games.refreshIfStale(peer, hello.libraryRevision());
-        }
+        games.refreshIfStale(peer, hello.libraryRevision()); // a new peer has no stored revision: fetched
     }
 
     private void removePeer(String peerId, String why) {
@@ -421,10 +409,5 @@ final class PeerTracker implements DiscoveryListener, PeerNoticeListener {
 
     private Optional<PeerInfo> byAddress(InetSocketAddress address) {
         return directory.peers().stream().filter(p -> p.address().equals(address)).findFirst();
-    }
-
-    static String message(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return cause == null ? "no answer" : cause.toString();
     }
 }
