@@ -3,6 +3,7 @@ package io.lanspread.download.internal.store;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,12 +19,17 @@ import io.lanspread.api.game.FileManifest;
  * One regular file of a staging folder. Its write channel is opened on the first write; positional writes
  * from several threads are safe (each chunk is its own byte range). A file hard-linked from an installed
  * copy shares its bytes with it, so before anything writes into a file with other links the link is broken
- * (the file is copied first).
+ * (the file is copied first). Aligned bytes are written past the page cache where the file system allows it
+ * ({@link DirectWrites}), the rest through it.
  */
 final class StagedFile {
     private final FileManifest entry;
     private final Path local;
     private FileChannel channel;
+    /** The same file opened for direct writes, null where that is not possible (guarded by this). */
+    private DirectWrites direct;
+    /** Set once a direct write failed here: this file is written buffered from then on (guarded by this). */
+    private boolean directRefused;
     /** When linked from a local copy in this run: the shared file's modification time then. */
     private FileTime linkedModified;
     /** Writes that returned, and how many of them the last sync covered (guarded by syncLock). */
@@ -75,6 +81,23 @@ final class StagedFile {
         FileChannel ch = channel();
         ByteBuffer src = data.duplicate();
         long at = position;
+        DirectWrites directly = direct();
+        int aligned = directly == null ? 0 : directly.writable(at, src);
+        if (aligned > 0) {
+            ByteBuffer head = src.duplicate();
+            head.limit(head.position() + aligned);
+            try {
+                directly.write(head, at);
+                src.position(src.position() + aligned);
+                at += aligned;
+            } catch (ClosedChannelException e) {
+                throw e; // closed under the write (the store closing, the file recreated), as a buffered one
+            } catch (IOException e) {
+                // a file system that opens O_DIRECT and then refuses it: the buffered write below does it all,
+                // and fails in its turn if the disk itself is the problem (full, read-only)
+                refuseDirect(directly);
+            }
+        }
         while (src.hasRemaining()) {
             at += ch.write(src, at);
         }
@@ -134,8 +157,20 @@ final class StagedFile {
         if (channel == null) {
             breakLink();
             channel = FileChannel.open(local, StandardOpenOption.WRITE);
+            direct = directRefused ? null : DirectWrites.open(local);
         }
         return channel;
+    }
+
+    private synchronized DirectWrites direct() {
+        return direct;
+    }
+
+    private synchronized void refuseDirect(DirectWrites failed) {
+        directRefused = true;
+        if (direct == failed) {
+            closeDirect();
+        }
     }
 
     private void breakLink() throws IOException {
@@ -161,6 +196,7 @@ final class StagedFile {
     }
 
     private void closeChannel() {
+        closeDirect();
         if (channel != null) {
             try {
                 channel.close();
@@ -168,6 +204,17 @@ final class StagedFile {
                 // the store committed before closing (or discards the file); close does not lose written data
             }
             channel = null;
+        }
+    }
+
+    private void closeDirect() {
+        if (direct != null) {
+            try {
+                direct.close();
+            } catch (IOException ignored) {
+                // direct writes bypass the page cache: what returned is with the file system already
+            }
+            direct = null;
         }
     }
 }

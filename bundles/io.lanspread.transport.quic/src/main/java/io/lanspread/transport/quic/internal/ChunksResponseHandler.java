@@ -118,7 +118,7 @@ final class ChunksResponseHandler extends ChannelInboundHandlerAdapter {
                 fail(Reason.PROTOCOL, "chunk header " + c + " does not match the request's range " + range);
                 return;
             }
-            body = ctx.alloc().directBuffer(range.length(), range.length());
+            body = AlignedBodies.allocate(ctx.alloc(), range.length());
             return;
         }
         if (response instanceof Response.GameNotFound) {
