@@ -297,6 +297,23 @@ class DownloadEngineTest {
     }
 
     @Test
+    void aChunkWhoseRequestWentSilentIsAskedAgainOfTheSameSourceLongBeforeAnyTimeout() {
+        harness().with("stall.seconds", 1).start();
+        FakePeers.Peer only = h.peer("only", "10.0.0.1", game);
+        only.delayMillis = 5;
+        only.silentOnce.add("data/level.dat@0"); // its first request is never answered, the others are
+
+        String id = h.manager.start(DownloadRequest.newest("quake")).id();
+        DownloadStatus end = h.awaitEnd(id);
+
+        assertThat(end.state()).isEqualTo(DownloadState.FINISHED);
+        assertFinishedWith(h.store(id), game);
+        assertThat(only.silentOnce).as("the silent request was made").isEmpty();
+        assertThat(h.peers.calls.stream().filter(c -> c.path().equals("data/level.dat") && c.offset() == 0).count())
+                .as("asked twice, of the one source").isEqualTo(2);
+    }
+
+    @Test
     void aPlannerSwappedMidDownloadTakesOverWithNoChunkFetchedTwice() {
         // 4 in flight per source: at most 16 of the 34 chunks are planned before the swap
         harness().with("chunks.per.source", 4).start().planner(new EvenPlanner());

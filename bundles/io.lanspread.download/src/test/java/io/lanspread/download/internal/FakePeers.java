@@ -60,6 +60,8 @@ final class FakePeers implements PeerClient, AutoCloseable {
         /** Hands out its manifest but fails every chunk request. */
         volatile boolean failChunks;
         volatile boolean hang;
+        /** Ranges ("path@offset") whose first request is never answered (a stream that went silent). */
+        final Set<String> silentOnce = ConcurrentHashMap.newKeySet();
         volatile long delayMillis;
         /** Chunks (by offset within a file) served with wrong bytes under a true manifest. */
         volatile LongPredicate corrupt = offset -> false;
@@ -196,7 +198,7 @@ final class FakePeers implements PeerClient, AutoCloseable {
             }
             calls.add(new Call(peer.id, range.path(), range.offset()));
             Runnable serve = () -> {
-                if (peer.hang) {
+                if (peer.hang || peer.silentOnce.remove(range.path() + "@" + range.offset())) {
                     return;
                 }
                 int pauseAfter = peer.pauseAfter;

@@ -2,8 +2,10 @@ package io.lanspread.download.internal.source;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -35,6 +37,8 @@ public final class Source implements SourceView {
     private long lastToken;
     private long delivered;
     private long lastDeliveryNanos = -1;
+    /** When the latest-sent request that was answered (with bytes or an error) had been sent; -1 before any. */
+    private long answeredSentNanos = -1;
     private int failures;
     private int failuresInARow;
     private int badChunks;
@@ -207,7 +211,28 @@ public final class Source implements SourceView {
             return false;
         }
         requests.remove(index);
+        answeredSentNanos = Math.max(answeredSentNanos, current.sentNanos());
         return true;
+    }
+
+    /**
+     * The chunks in flight whose answers are overdue: asked for at least {@code ageNanos} ago, while a request
+     * sent after them has been answered, so the source is working and has passed them by (a stream of the
+     * peer's that went silent). In request order.
+     */
+    public List<Integer> overdue(long ageNanos) {
+        long now = nanoClock.getAsLong();
+        List<Integer> overdue = new ArrayList<>();
+        for (Map.Entry<Integer, Request> entry : requests.entrySet()) {
+            long sent = entry.getValue().sentNanos();
+            if (now - sent < ageNanos) {
+                break; // in request order: the rest are younger
+            }
+            if (answeredSentNanos > sent) {
+                overdue.add(entry.getKey());
+            }
+        }
+        return overdue;
     }
 
     /** The chunks in flight, in request order (a copy). */
