@@ -118,6 +118,11 @@ public final class QuicPeerClient implements PeerClient {
         @AttributeDefinition(description = "Largest UDP payload sent, in bytes (1452 fits IPv4 and IPv6 in an "
                 + "Ethernet MTU of 1500; raise it only where every link allows more)")
         int udp_payload_bytes() default 1452;
+
+        @AttributeDefinition(description = "With the native transport, let the kernel hand over runs of a peer's "
+                + "datagrams at once (UDP GRO) on these connections, which carry downloads; saves both sides' "
+                + "kernels most of their work per datagram")
+        boolean udp_gro() default true;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicPeerClient.class);
@@ -143,18 +148,20 @@ public final class QuicPeerClient implements PeerClient {
     private volatile int maxWaitingRequests;
 
     /** The UDP layer and event loops, made for one set of settings. */
-    private record Loop(UdpTransport udp, EventLoopGroup group, boolean nativeTransport, int udpPayloadBytes,
-            int threads) {
+    private record Loop(UdpTransport udp, EventLoopGroup group, boolean nativeTransport, boolean gro,
+            int udpPayloadBytes, int threads) {
 
         static Loop of(Config config) {
-            UdpTransport udp = UdpTransport.choose(config.native_transport(), config.udp_payload_bytes());
+            UdpTransport udp = UdpTransport.choose(config.native_transport(), config.udp_gro(),
+                    config.udp_payload_bytes());
             int threads = Math.max(1, config.event_loop_threads());
             return new Loop(udp, udp.newGroup(threads, new DefaultThreadFactory("lanspread-quic-client", true)),
-                    config.native_transport(), config.udp_payload_bytes(), threads);
+                    config.native_transport(), config.udp_gro(), config.udp_payload_bytes(), threads);
         }
 
         boolean fits(Config config) {
-            return nativeTransport == config.native_transport() && udpPayloadBytes == config.udp_payload_bytes()
+            return nativeTransport == config.native_transport() && gro == config.udp_gro()
+                    && udpPayloadBytes == config.udp_payload_bytes()
                     && threads == Math.max(1, config.event_loop_threads());
         }
     }

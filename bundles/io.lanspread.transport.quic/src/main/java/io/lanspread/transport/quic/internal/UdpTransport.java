@@ -27,6 +27,14 @@ import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
  * ways (UDP GSO when sending, recvmmsg when receiving), which is where most of the CPU of a transfer went
  * with NIO (one {@code sendto}/{@code recvfrom} per 1.4 KB datagram). NIO is the fallback where the native
  * library does not load (another OS or CPU, a locked-down temp folder), or when configured.
+ *
+ * <p>A socket that receives bulk data (a download's connection) can also take coalesced receives (UDP GRO): the
+ * kernel hands over a run of one sender's datagrams as one buffer, so a GSO send from the other side is never
+ * split into single datagrams on the way in, which cost both sides' kernels most of their time (the split runs
+ * in the sender's softirq on a veth or loopback path). Netty then cuts the run into datagrams for QUIC. Netty
+ * 4.2.18's {@code recvmmsg} loses GRO's segment size, so such a socket reads one run per {@code recvmsg} into
+ * a buffer as large as a run can be; a server socket, which mostly receives acknowledgements and requests of
+ * one datagram each, keeps the batched {@code recvmmsg}.
  */
 final class UdpTransport {
 
@@ -36,30 +44,46 @@ final class UdpTransport {
     static final int GSO_SEGMENTS = 16;
     /** Datagrams per recvmmsg call. */
     static final int RECV_BATCH = 16;
+    /** The receive buffer of a coalescing socket: the largest run the kernel hands over (an IP packet's size). */
+    static final int COALESCED_RECV_BYTES = 65536;
 
     private final boolean epoll;
     private final boolean gso;
+    private final boolean coalescedReceives;
     private final long udpPayload;
 
-    private UdpTransport(boolean epoll, boolean gso, long udpPayload) {
+    private UdpTransport(boolean epoll, boolean gso, boolean coalescedReceives, long udpPayload) {
         this.epoll = epoll;
         this.gso = gso;
+        this.coalescedReceives = coalescedReceives;
         this.udpPayload = udpPayload;
     }
 
     /**
+     * For a server's socket: batched receives, no coalescing.
+     *
      * @param preferNative whether to use epoll when it is available
      * @param udpPayload the largest UDP payload to send
      */
     static UdpTransport choose(boolean preferNative, long udpPayload) {
+        return choose(preferNative, false, udpPayload);
+    }
+
+    /**
+     * @param preferNative whether to use epoll when it is available
+     * @param coalesce whether sockets take coalesced receives (UDP GRO) when epoll is used
+     * @param udpPayload the largest UDP payload to send
+     */
+    static UdpTransport choose(boolean preferNative, boolean coalesce, long udpPayload) {
         if (!preferNative) {
-            return new UdpTransport(false, false, udpPayload);
+            return new UdpTransport(false, false, false, udpPayload);
         }
         if (!Epoll.isAvailable()) {
             LOG.info("native UDP transport unavailable ({}); using NIO", String.valueOf(Epoll.unavailabilityCause()));
-            return new UdpTransport(false, false, udpPayload);
+            return new UdpTransport(false, false, false, udpPayload);
         }
-        return new UdpTransport(true, EpollDatagramChannel.isSegmentedDatagramPacketSupported(), udpPayload);
+        return new UdpTransport(true, EpollDatagramChannel.isSegmentedDatagramPacketSupported(), coalesce,
+                udpPayload);
     }
 
     long udpPayload() {
@@ -74,6 +98,10 @@ final class UdpTransport {
         return gso;
     }
 
+    boolean coalescesReceives() {
+        return coalescedReceives;
+    }
+
     EventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, threadFactory, io);
@@ -83,10 +111,14 @@ final class UdpTransport {
         return epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 
-    /** Socket buffers, and batched receives on epoll. */
+    /** Socket buffers, and coalesced or batched receives on epoll. */
     Bootstrap configure(Bootstrap bootstrap) {
         QuicSettings.socketOptions(bootstrap).channel(channelClass());
-        if (epoll) {
+        if (coalescedReceives) {
+            bootstrap.option(EpollChannelOption.UDP_GRO, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(COALESCED_RECV_BYTES));
+        } else if (epoll) {
             int payload = (int) Math.max(udpPayload, QuicSettings.MAX_RECV_UDP_PAYLOAD);
             bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, payload)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(payload * RECV_BATCH));
@@ -105,6 +137,9 @@ final class UdpTransport {
 
     @Override
     public String toString() {
-        return epoll ? (gso ? "epoll with UDP GSO" : "epoll") : "NIO";
+        if (!epoll) {
+            return "NIO";
+        }
+        return "epoll" + (gso ? " with UDP GSO" : "") + (coalescedReceives ? (gso ? " and GRO" : " with UDP GRO") : "");
     }
 }
